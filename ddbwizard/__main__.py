@@ -1,0 +1,7 @@
+"""`python -m ddbwizard`."""
+
+import sys
+
+from ddbwizard.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The UI-free engine: answers, limits, steps, template, AWS facade, deployer."""
