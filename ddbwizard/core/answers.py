@@ -342,17 +342,16 @@ class Answers(_Section):
     @model_validator(mode="before")
     @classmethod
     def _stack_name_from_table(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        """stack.name defaults from the table; without a usable table, its own error says so."""
+        if not isinstance(data, dict) or not isinstance(data.get("stack", {}), dict):
             return data
-        table, stack = data.get("table"), data.get("stack", {})
-        if (
-            isinstance(table, dict)
-            and isinstance(table.get("name"), str)
-            and isinstance(stack, dict)
-            and "name" not in stack
-        ):
-            return {**data, "stack": {**stack, "name": default_stack_name(table["name"])}}
-        return data
+        stack = data.get("stack", {})
+        if "name" in stack:
+            return data
+        table = data.get("table")
+        name = table.get("name") if isinstance(table, dict) else None
+        suggested = default_stack_name(name) if isinstance(name, str) else "ddb-echo"
+        return {**data, "stack": {**stack, "name": suggested}}
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Answers:

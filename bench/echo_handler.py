@@ -1,0 +1,195 @@
+"""Benchmark the echo handlers against a JSON-serialisation floor.
+
+Usage: .venv/bin/python bench/echo_handler.py [--records 10000] [--runs 15]
+
+One MODIFY event with NEW_AND_OLD_IMAGES, ~1 KB of DynamoDB JSON per record,
+every DynamoDB type. Prints median timings:
+  python: handler(event) vs json.dumps(event) + write, both to /dev/null
+  node:   handler(event) vs JSON.stringify(event) + write, both to /dev/null
+and the ratio handler / floor for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PY_HANDLER = ROOT / "handler_templates" / "python" / "echo.py"
+NODE_HANDLER = ROOT / "handler_templates" / "nodejs" / "echo.mjs"
+
+
+def image(i: int, version: int) -> dict[str, Any]:
+    return {
+        "pk": {"S": f"customer#{i:08d}"},
+        "sk": {"N": str(1000 + i)},
+        "name": {"S": f"Product name number {i} v{version}"},
+        "description": {
+            "S": "A fairly ordinary description with some words in it, "
+            f"enough to look like real data; item {i}, version {version}."
+        },
+        "price": {"N": f"{i % 1000}.{version:02d}"},
+        "quantity": {"N": str(i % 97 + version)},
+        "big": {"N": "12345678901234567890123456789012345678"},
+        "exp": {"N": "1E+10"},
+        "neg": {"N": "-0.5"},
+        "active": {"BOOL": version % 2 == 0},
+        "deleted": {"NULL": True},
+        "blob": {"B": "aGVsbG8gd29ybGQsIHRoaXMgaXMgYmluYXJ5IGRhdGE="},
+        "tags": {"SS": ["red", "green", f"tag{i % 10}"]},
+        "scores": {"NS": ["1", "2.5", str(i)]},
+        "blobs": {"BS": ["AAEC", "AwQF"]},
+        "city": {"S": "Zürich — 東京 😀"},
+        "attrs": {
+            "M": {
+                "color": {"S": "blue"},
+                "size": {"N": "42"},
+                "dims": {"M": {"w": {"N": "10"}, "h": {"N": "20.25"}}},
+                "flags": {"L": [{"BOOL": True}, {"S": "x"}, {"NULL": True}]},
+            }
+        },
+        "history": {
+            "L": [
+                {"S": "created"},
+                {"N": "1700000000"},
+                {"M": {"by": {"S": "system"}, "at": {"N": str(1700000000 + i)}}},
+            ]
+        },
+    }
+
+
+def make_event(n: int) -> dict[str, Any]:
+    records = []
+    for i in range(n):
+        records.append(
+            {
+                "eventID": f"{i:032x}",
+                "eventName": "MODIFY",
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "eu-west-1",
+                "dynamodb": {
+                    "ApproximateCreationDateTime": 1700000000 + i,
+                    "Keys": {"pk": {"S": f"customer#{i:08d}"}, "sk": {"N": str(1000 + i)}},
+                    "NewImage": image(i, 2),
+                    "OldImage": image(i, 1),
+                    "SequenceNumber": f"{100000000000000000000 + i}",
+                    "SizeBytes": 900,
+                    "StreamViewType": "NEW_AND_OLD_IMAGES",
+                },
+                "eventSourceARN": "arn:aws:dynamodb:eu-west-1:123456789012:table/T/stream/2024",
+            }
+        )
+    return {"Records": records}
+
+
+def median_time(fn: Any, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_python(event: dict[str, Any], runs: int) -> tuple[float, float]:
+    spec = importlib.util.spec_from_file_location("echo_bench", PY_HANDLER)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+
+        def floor() -> None:
+            devnull.write(json.dumps(event))
+
+        def handler() -> None:
+            with contextlib.redirect_stdout(devnull):
+                mod.handler(event, None)
+
+        handler()  # warm the attribute-name cache, as in a warm Lambda container
+        return median_time(floor, runs), median_time(handler, runs)
+
+
+NODE_SCRIPT = r"""
+const fs = require("fs");
+const { pathToFileURL } = require("url");
+const [file, mod, runs] = process.argv.slice(1);
+const event = JSON.parse(fs.readFileSync(file, "utf8"));
+const median = (a) => { a.sort((x, y) => x - y); return a[a.length >> 1]; };
+async function time(fn) {
+  const t = [];
+  for (let i = 0; i < Number(runs); i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    t.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return median(t);
+}
+import(pathToFileURL(mod).href).then(async ({ handler }) => {
+  const floor = async () => { process.stdout.write(JSON.stringify(event)); };
+  const run = async () => { await handler(event, {}); };
+  await run(); await floor();
+  const f = await time(floor);
+  const h = await time(run);
+  process.stderr.write(JSON.stringify({ floor: f, handler: h }));
+});
+"""
+
+
+def bench_node(event_file: Path, runs: int) -> tuple[float, float] | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    proc = subprocess.run(
+        [node, "-e", NODE_SCRIPT, str(event_file), str(NODE_HANDLER), str(runs)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_LOG")},
+    )
+    res = json.loads(proc.stderr)
+    return res["floor"], res["handler"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=15)
+    args = ap.parse_args()
+    for var in ("AWS_LAMBDA_LOG_LEVEL", "REPORT_BATCH_ITEM_FAILURES"):
+        os.environ.pop(var, None)
+    event = make_event(args.records)
+    text = json.dumps(event)
+    per_record = len(text) / args.records
+    print(f"event: {args.records} records, {len(text) / 1e6:.1f} MB, {per_record:.0f} B/record")
+    print(f"python {sys.version.split()[0]}:")
+    f, h = bench_python(event, args.runs)
+    print(f"  floor json.dumps+write  {f * 1e3:8.1f} ms")
+    print(f"  handler                 {h * 1e3:8.1f} ms   ratio {h / f:.2f}x")
+    with tempfile.TemporaryDirectory() as tmp:
+        event_file = Path(tmp) / "event.json"
+        event_file.write_text(text, encoding="utf-8")
+        res = bench_node(event_file, args.runs)
+    if res is None:
+        print("node: not on PATH, skipped")
+        return
+    f, h = res
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"node {version}:")
+    print(f"  floor JSON.stringify+write {f * 1e3:8.1f} ms")
+    print(f"  handler                    {h * 1e3:8.1f} ms   ratio {h / f:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

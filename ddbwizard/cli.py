@@ -1,0 +1,152 @@
+"""Entry point: parse flags, choose the front end, map errors to exit codes.
+
+Start-up stays fast: only argparse is imported here; the engine, boto3, troposphere
+and the front ends are imported once a mode needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ddbwizard import __version__
+
+EPILOG = """\
+modes:
+  ddbwizard                         the full-screen wizard (Textual)
+  ddbwizard --plain                 the same wizard as line prompts
+  ddbwizard --answers FILE          no prompts: deploy what FILE describes
+  ddbwizard --answers FILE --export t.yaml   write the template only
+  ddbwizard --local ...             any of the above against an embedded AWS emulator
+
+exit codes: 0 success (also "No changes to deploy"), 1 AWS-side failure,
+            2 bad usage or answers file, 130 interrupted
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ddbwizard",
+        description="From a DynamoDB table to a Lambda function that echoes every change "
+        "in it: stream, trigger, template, deploy.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ddbwizard {__version__}")
+    mode = parser.add_argument_group("mode")
+    mode.add_argument("--answers", metavar="FILE", help="answers file (YAML or JSON): no prompts")
+    mode.add_argument("--plain", action="store_true", help="line prompts instead of the TUI")
+    mode.add_argument(
+        "--local", action="store_true", help="run against an embedded AWS emulator (moto)"
+    )
+    mode.add_argument(
+        "--schema", action="store_true", help="print the answers file's JSON Schema and exit"
+    )
+    aws = parser.add_argument_group("AWS (default: the AWS CLI's environment and config)")
+    aws.add_argument("--profile", help="named profile from the AWS config files")
+    aws.add_argument("--region", help="AWS region, e.g. eu-west-1")
+    aws.add_argument("--endpoint-url", metavar="URL", help="send every AWS call to this endpoint")
+    run = parser.add_argument_group("with --answers")
+    run.add_argument(
+        "--export",
+        metavar="PATH",
+        help="write the template to PATH ('-' for stdout), deploy nothing",
+    )
+    run.add_argument(
+        "--format", choices=("yaml", "json"), default=None, help="template format for --export"
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="make the change set, show it, delete it"
+    )
+    run.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="answer yes to confirmations (enable a stream, ...)",
+    )
+    run.add_argument(
+        "--replace-failed",
+        action="store_true",
+        help="delete and re-create a stack left in ROLLBACK_COMPLETE by a failed create",
+    )
+    run.add_argument("--destroy", action="store_true", help="delete the stack (never the table)")
+    run.add_argument("--logs", action="store_true", help="follow the function's log events")
+    run.add_argument(
+        "--json", action="store_true", help="print a machine-readable summary on stdout"
+    )
+    return parser
+
+
+def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    needs_answers = ("export", "dry_run", "destroy", "logs", "replace_failed", "json", "format")
+    used = [name for name in needs_answers if getattr(args, name)]
+    if used and not args.answers:
+        flag = "--" + used[0].replace("_", "-")
+        parser.error(f"{flag} needs --answers FILE")
+    if args.format and not args.export:
+        parser.error("--format goes with --export")
+    exclusive = [f for f in ("export", "dry_run", "destroy") if getattr(args, f)]
+    if len(exclusive) > 1:
+        parser.error(
+            " and ".join("--" + f.replace("_", "-") for f in exclusive) + " exclude each other"
+        )
+    if args.plain and args.answers:
+        parser.error("--plain and --answers exclude each other")
+    if args.local and args.endpoint_url:
+        parser.error("--local and --endpoint-url exclude each other")
+
+
+def _interrupt_on_signals() -> None:
+    """SIGTERM and SIGHUP behave like Ctrl-C, so every mode cleans up the same way."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.schema:
+        import json
+
+        from ddbwizard.core.answers import json_schema
+
+        print(json.dumps(json_schema(), indent=2))
+        return 0
+    if args.answers:
+        from ddbwizard.headless import run_headless
+
+        return run_headless(args)
+    from ddbwizard.core.errors import UsageError
+
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "standard input is not a terminal: the wizard needs one",
+            "use --answers FILE to run without prompts",
+        )
+    mode = "--plain" if args.plain else "the full-screen wizard"
+    raise UsageError(f"{mode} is not yet available", "use --answers FILE (see examples/)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_combinations(parser, args)
+    _interrupt_on_signals()
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("\nInterrupted. Nothing was changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        from ddbwizard.core.errors import DdbWizardError
+
+        if not isinstance(exc, DdbWizardError):
+            raise
+        print(f"ddbwizard: {exc}", file=sys.stderr)
+        return exc.exit_code

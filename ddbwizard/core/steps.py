@@ -1,0 +1,356 @@
+"""The wizard's steps and questions as data, rendered by the TUI and by the line prompts.
+
+A question's id is the dotted path of its value in the answers file. Parsing turns the
+text a user typed into a typed value; validation is the Answers model's own (one set of
+rules for files, prompts and the TUI), so a question only knows how to read text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ddbwizard.core import limits
+from ddbwizard.core.answers import Answers, answers_from_data, default_stack_name
+from ddbwizard.core.errors import AnswersError
+
+StepId = Literal["connect", "table", "stream", "mapping", "function", "review", "deploy", "done"]
+STEPS: tuple[StepId, ...] = (
+    "connect",
+    "table",
+    "stream",
+    "mapping",
+    "function",
+    "review",
+    "deploy",
+    "done",
+)
+STEP_TITLES: dict[StepId, str] = {
+    "connect": "Connect",
+    "table": "Table",
+    "stream": "Stream",
+    "mapping": "Trigger",
+    "function": "Function",
+    "review": "Review",
+    "deploy": "Deploy",
+    "done": "Done",
+}
+Kind = Literal["int", "bool", "choice", "text", "patterns", "destination"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: Any
+    label: str
+    help: str = ""
+
+
+class AnswerProblem(ValueError):
+    """A typed answer that cannot be used; the message is shown next to the field."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    help: str
+    kind: Kind
+    step: StepId
+    choices: Callable[[Answers], tuple[Choice, ...]] | None = None
+    advanced: bool = False
+    hint: str = ""
+
+    @property
+    def section(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def key(self) -> str:
+        return self.id.split(".", 1)[1]
+
+    def current(self, answers: Answers) -> Any:
+        """The value this question has in `answers` (the default when never asked)."""
+        value: Any = answers
+        for part in self.id.split("."):
+            value = getattr(value, part)
+        return value
+
+    def options(self, answers: Answers) -> tuple[Choice, ...]:
+        return self.choices(answers) if self.choices else ()
+
+    def as_text(self, value: Any) -> str:
+        """How a value is shown in a text field, the inverse of `parse`."""
+        if self.kind == "patterns":
+            return json.dumps([json.loads(p) for p in value], ensure_ascii=False) if value else ""
+        if self.kind == "destination":
+            return "" if value is None else (value.arn or "create")
+        if self.kind == "bool":
+            return "true" if value else "false"
+        return "" if value is None else str(value)
+
+    def parse(self, raw: str) -> Any:
+        """Text as typed -> the value the answers file holds; raises AnswerProblem."""
+        text = raw.strip()
+        if self.kind == "int":
+            try:
+                return int(text)
+            except ValueError:
+                raise AnswerProblem(f"must be a whole number{_range(self.hint)}") from None
+        if self.kind == "bool":
+            if text.lower() in {"y", "yes", "true"}:
+                return True
+            if text.lower() in {"n", "no", "false"}:
+                return False
+            raise AnswerProblem("answer yes or no")
+        if self.kind == "patterns":
+            return _parse_patterns(text)
+        if self.kind == "destination":
+            if not text or text.lower() == "none":
+                return None
+            return {"create_queue": True} if text.lower() == "create" else {"arn": text}
+        return text
+
+    def apply(self, answers: Answers, value: Any) -> Answers:
+        """A new Answers with this question's value; raises AnswerProblem with the model's reason."""
+        try:
+            return answers.with_values({self.id: value})
+        except AnswersError as exc:
+            mine = [p for p in exc.problems if p.startswith(self.id)]
+            reason = (mine or exc.problems)[0]
+            raise AnswerProblem(
+                reason[len(self.id) + 2 :] if reason.startswith(f"{self.id}: ") else reason
+            ) from None
+
+
+def _range(hint: str) -> str:
+    return f" ({hint})" if hint else ""
+
+
+def _parse_patterns(text: str) -> Any:
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswerProblem(
+            f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    return value if isinstance(value, list) else [value]
+
+
+def _fixed(*choices: Choice) -> Callable[[Answers], tuple[Choice, ...]]:
+    return lambda _answers: choices
+
+
+def _runtimes(answers: Answers) -> tuple[Choice, ...]:
+    handler = answers.function.handler
+    return tuple(Choice(r, r) for r in limits.RUNTIMES if r.startswith(handler))
+
+
+def _int(
+    id_: str, prompt: str, help_: str, step: StepId, limit: limits.IntLimit, advanced: bool
+) -> Question:
+    return Question(id_, prompt, help_, "int", step, advanced=advanced, hint=limit.hint)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "stream.view_type",
+        "What should each stream record carry?",
+        "Chosen once: changing the view type of an enabled stream makes a new stream with a "
+        "new ARN and breaks every reader of the old one.",
+        "choice",
+        "stream",
+        choices=_fixed(*(Choice(v, v, limits.VIEW_TYPE_HELP[v]) for v in limits.VIEW_TYPES)),
+    ),
+    _int(
+        "mapping.batch_size",
+        "Batch size (records per invocation)",
+        "Up to 10,000 records per invocation for DynamoDB streams (older SAM and CDK docs "
+        "still say 1,000). Larger batches mean fewer invocations, but one failure retries "
+        "the whole batch.",
+        "mapping",
+        limits.BATCH_SIZE,
+        False,
+    ),
+    Question(
+        "mapping.starting_position",
+        "Where should the function start reading?",
+        "AT_TIMESTAMP is for Kinesis and Kafka only: DynamoDB streams take these two.",
+        "choice",
+        "mapping",
+        choices=_fixed(
+            *(Choice(p, p, limits.STARTING_POSITION_HELP[p]) for p in limits.STARTING_POSITIONS)
+        ),
+    ),
+    Question(
+        "mapping.enabled",
+        "Start the trigger enabled?",
+        "A disabled trigger is created but reads nothing until you enable it.",
+        "bool",
+        "mapping",
+    ),
+    _int(
+        "mapping.batching_window_seconds",
+        "Batching window (seconds)",
+        "How long Lambda gathers records before invoking, 0 to 300 s. Longer windows mean "
+        "fuller batches and fewer invocations, at the cost of latency.",
+        "mapping",
+        limits.BATCHING_WINDOW_SECONDS,
+        True,
+    ),
+    _int(
+        "mapping.parallelization_factor",
+        "Parallelization factor",
+        "Concurrent batches per shard, 1 to 10. Records with the same key stay in order.",
+        "mapping",
+        limits.PARALLELIZATION_FACTOR,
+        True,
+    ),
+    Question(
+        "mapping.bisect_on_error",
+        "Split a failing batch in two and retry?",
+        "Narrows a failure down to the bad record instead of retrying the whole batch.",
+        "bool",
+        "mapping",
+        advanced=True,
+    ),
+    _int(
+        "mapping.max_retry_attempts",
+        "Maximum retry attempts",
+        "-1 retries until the record expires: one bad record can block its shard for up "
+        "to 24 hours. 0 to 10,000 bounds it.",
+        "mapping",
+        limits.MAX_RETRY_ATTEMPTS,
+        True,
+    ),
+    _int(
+        "mapping.max_record_age_seconds",
+        "Maximum record age (seconds)",
+        "-1 for no limit, or 60 to 604,800 s; above 86,400 it has no effect, because stream "
+        "records live 24 hours.",
+        "mapping",
+        limits.MAX_RECORD_AGE_SECONDS,
+        True,
+    ),
+    Question(
+        "mapping.on_failure",
+        "On-failure destination",
+        "Where records that exhausted their retries are described: a standard SQS queue or "
+        "SNS topic (or S3 bucket) in this region, or a new queue made by the stack. The "
+        "function's role may send to it and nothing else.",
+        "destination",
+        "mapping",
+        advanced=True,
+    ),
+    Question(
+        "mapping.filter_patterns",
+        "Filter patterns (JSON)",
+        'EventBridge-style patterns over the record, e.g. [{"eventName": ["INSERT"]}]. At '
+        "most 5 patterns of 4,096 characters; records matching none are dropped unbilled.",
+        "patterns",
+        "mapping",
+        advanced=True,
+    ),
+    Question(
+        "mapping.report_batch_item_failures",
+        "Report batch item failures?",
+        "Lets the function name the records that failed, so only those are retried.",
+        "bool",
+        "mapping",
+        advanced=True,
+    ),
+    _int(
+        "mapping.tumbling_window_seconds",
+        "Tumbling window (seconds)",
+        "0 to 900 s; with a window, the function keeps a running count per window and logs a "
+        "summary at its end.",
+        "mapping",
+        limits.TUMBLING_WINDOW_SECONDS,
+        True,
+    ),
+    Question(
+        "mapping.metrics",
+        "Publish event-count metrics for the trigger?",
+        "Adds the EventCount metric (polled, filtered, failed records) to CloudWatch.",
+        "bool",
+        "mapping",
+        advanced=True,
+    ),
+    Question(
+        "stack.name",
+        "Stack name",
+        "The CloudFormation stack, and the function's name. Letters, digits and '-', "
+        "starting with a letter.",
+        "text",
+        "function",
+    ),
+    Question(
+        "function.handler",
+        "Echo handler",
+        "Both log one JSON line per record, numbers exact, binary as base64.",
+        "choice",
+        "function",
+        choices=_fixed(Choice("python", "python"), Choice("nodejs", "nodejs")),
+    ),
+    Question(
+        "function.runtime", "Runtime", "Current Lambda runtimes.", "choice", "function", _runtimes
+    ),
+    Question(
+        "function.architecture",
+        "Architecture",
+        "arm64 (Graviton) costs about 20% less per GB-second than x86_64.",
+        "choice",
+        "function",
+        choices=_fixed(*(Choice(a, a) for a in limits.ARCHITECTURES)),
+    ),
+    _int(
+        "function.memory_mb",
+        "Memory (MB)",
+        "128 to 10,240 MB; CPU grows with memory. 128 MB echoes a 10,000-record batch.",
+        "function",
+        limits.MEMORY_MB,
+        False,
+    ),
+    _int(
+        "function.timeout_seconds",
+        "Timeout (seconds)",
+        "1 to 900 s for one batch.",
+        "function",
+        limits.TIMEOUT_SECONDS,
+        False,
+    ),
+    Question(
+        "function.log_retention_days",
+        "Log retention (days)",
+        "How long CloudWatch Logs keeps the echo lines.",
+        "choice",
+        "function",
+        choices=_fixed(*(Choice(d, str(d)) for d in limits.LOG_RETENTION_DAYS)),
+    ),
+    Question(
+        "function.log_level",
+        "Log level",
+        "Record lines are INFO: WARN and above silences them.",
+        "choice",
+        "function",
+        choices=_fixed(*(Choice(level, level) for level in limits.LOG_LEVELS)),
+    ),
+)
+BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+
+def questions_for(step: StepId, advanced: bool | None = None) -> tuple[Question, ...]:
+    """The questions of one step, in order; `advanced` filters on the Advanced section."""
+    return tuple(
+        q for q in QUESTIONS if q.step == step and (advanced is None or q.advanced == advanced)
+    )
+
+
+def start_answers(table: str, **sections: Any) -> Answers:
+    """The answers a wizard starts from once a table is picked: defaults everywhere."""
+    data: dict[str, Any] = {"table": {"name": table}, "stack": {"name": default_stack_name(table)}}
+    data.update({k: v for k, v in sections.items() if v})
+    return answers_from_data(data)

@@ -1,0 +1,239 @@
+"""The `--answers` runner: the same engine as the wizards, progress as plain lines on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ddbwizard.core.answers import Answers, load_answers
+from ddbwizard.core.errors import ConfirmationRequired, Interrupted, UsageError
+from ddbwizard.core.files import write_atomic
+from ddbwizard.lines import LineReporter
+
+
+@dataclass
+class Run:
+    """One headless run: its answers, its flags, and what it changed so far."""
+
+    args: argparse.Namespace
+    answers: Answers
+    reporter: LineReporter = field(default_factory=LineReporter)
+    changed: list[str] = field(default_factory=list)
+
+    def confirm(self, message: str) -> bool:
+        if self.args.yes:
+            self.reporter.info(f"{message} yes (--yes)")
+            return True
+        raise ConfirmationRequired(message, "Nothing was changed. Re-run with --yes to confirm.")
+
+
+def _answers_with_flags(args: argparse.Namespace) -> Answers:
+    answers = load_answers(Path(args.answers))
+    overrides = {
+        f"aws.{key}": getattr(args, key)
+        for key in ("profile", "region", "endpoint_url")
+        if getattr(args, key)
+    }
+    return answers.with_values(overrides) if overrides else answers
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    run = Run(args, _answers_with_flags(args))
+    for warning in run.answers.warnings():
+        run.reporter.warn(warning)
+    if args.export and run.answers.stream.arn:
+        return _export(run, run.answers.stream.arn)
+    try:
+        with _connect(run) as aws:
+            return _dispatch(run, aws)
+    except KeyboardInterrupt:
+        raise Interrupted(_interrupted_message(run)) from None
+    except Interrupted as exc:
+        if run.changed and not exc.hint:
+            exc.hint = "Changed so far: " + "; ".join(run.changed)
+        raise
+
+
+def _interrupted_message(run: Run) -> str:
+    if not run.changed:
+        return "Interrupted. Nothing was changed."
+    return "Interrupted. Changed so far: " + "; ".join(run.changed)
+
+
+@contextlib.contextmanager
+def _connect(run: Run) -> Iterator[Any]:
+    from ddbwizard.core.aws import Aws, make_session
+
+    aws_answers = run.answers.aws
+    if not run.args.local:
+        session = make_session(aws_answers.profile, aws_answers.region)
+        yield Aws(session, aws_answers.endpoint_url)
+        return
+    from ddbwizard.core.local import LocalEmulator
+
+    run.reporter.step("Starting the embedded AWS emulator (moto)")
+    with LocalEmulator() as emulator:
+        emulator.seed()
+        run.reporter.info(f"Emulator at {emulator.endpoint_url} with demo tables")
+        yield Aws(make_session(None, emulator.region), emulator.endpoint_url)
+
+
+def _dispatch(run: Run, aws: Any) -> int:
+    identity = aws.identity()
+    run.reporter.step(f"Account {identity.account}, region {identity.region}")
+    if run.args.destroy:
+        return _destroy(run, aws)
+    if run.args.export:
+        table = aws.describe_table(run.answers.table.name)
+        if not table.latest_stream_arn or not table.stream_enabled:
+            raise UsageError(
+                f"table {table.name} has no enabled stream, so there is no ARN to export with",
+                "Deploy once (it enables the stream), or add stream.arn to the answers file.",
+            )
+        return _export(run, table.latest_stream_arn)
+    if run.args.logs and not run.args.local:
+        return _follow_logs(run, aws, write_demo_item=False)
+    code = _deploy(run, aws)
+    if run.args.logs and code == 0:
+        return _follow_logs(run, aws, write_demo_item=True)
+    return code
+
+
+def _export(run: Run, stream_arn: str) -> int:
+    from ddbwizard.core.template import build_template, render
+
+    target = run.args.export
+    fmt = run.args.format or ("json" if target.lower().endswith(".json") else "yaml")
+    text = render(build_template(run.answers, stream_arn), fmt)
+    if target == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(Path(target), text)
+        run.reporter.info(f"Wrote {fmt.upper()} template to {target}")
+    return 0
+
+
+def _deploy(run: Run, aws: Any) -> int:
+    from ddbwizard.core.deploy import Deployer
+    from ddbwizard.core.stream import resolve_stream
+    from ddbwizard.core.template import build_template, render_checked
+
+    answers, reporter = run.answers, run.reporter
+    stream = resolve_stream(aws, answers, reporter, run.confirm)
+    if stream.enabled_now:
+        run.changed.append(f"a {stream.view_type} stream was enabled on {answers.table.name}")
+    deployer = Deployer(aws.client("cloudformation"), reporter)
+    if deployer.stack_status(answers.stack.name) is None:
+        _refuse_name_clash(aws, answers)
+    body = render_checked(build_template(answers, stream.arn), "yaml")
+    plan = deployer.plan(
+        answers.stack.name, body, dict(answers.stack.tags), replace_failed=run.args.replace_failed
+    )
+    if plan.empty:
+        reporter.step("No changes to deploy")
+        _summary(run, aws, deployer.outputs(answers.stack.name), stream.arn, "UNCHANGED")
+        return 0
+    for change in plan.changes:
+        reporter.info(f"{change.action:<7} {change.logical_id} ({change.resource_type})")
+    if run.args.dry_run:
+        deployer.discard(plan)
+        reporter.step("Dry run: the change set was deleted; nothing was deployed")
+        return 0
+    result = deployer.execute(plan)
+    run.changed.append(f"stack {answers.stack.name} deployed")
+    reporter.step(f"Stack {answers.stack.name}: {result.status}")
+    for key, value in result.outputs.items():
+        reporter.info(f"{key:<22} {value}")
+    _summary(run, aws, result.outputs, stream.arn, result.status)
+    return 0
+
+
+def _refuse_name_clash(aws: Any, answers: Answers) -> None:
+    """A function or log group of the same name outside the stack would fail the create late."""
+    clashes = []
+    if aws.function_exists(answers.function_name):
+        clashes.append(f"a Lambda function named {answers.function_name}")
+    if aws.log_group_exists(answers.log_group_name):
+        clashes.append(f"a log group named {answers.log_group_name}")
+    if clashes:
+        raise UsageError(
+            f"{' and '.join(clashes)} already exist(s) outside stack {answers.stack.name}",
+            "Choose another stack.name, or delete them first.",
+        )
+
+
+def _summary(run: Run, aws: Any, outputs: dict[str, str], stream_arn: str, status: str) -> None:
+    mapping_id = outputs.get("EventSourceMappingId")
+    mapping = aws.mapping(mapping_id) if mapping_id else None
+    if mapping is not None:
+        run.reporter.info(
+            f"Trigger {mapping.uuid}: {mapping.state}, last result {mapping.last_processing_result}"
+        )
+    if run.args.json:
+        summary = {
+            "stack": run.answers.stack.name,
+            "status": status,
+            "outputs": outputs,
+            "stream_arn": stream_arn,
+            "mapping": None
+            if mapping is None
+            else {
+                "uuid": mapping.uuid,
+                "state": mapping.state,
+                "last_processing_result": mapping.last_processing_result,
+            },
+        }
+        print(json.dumps(summary, indent=2))
+    else:
+        run.reporter.info(f"Repeat this deploy: ddbwizard --answers {run.args.answers} --yes")
+
+
+def _destroy(run: Run, aws: Any) -> int:
+    from ddbwizard.core.deploy import Deployer
+
+    name = run.answers.stack.name
+    run.confirm(f"Delete stack {name}? The table and its stream are kept.")
+    deleted = Deployer(aws.client("cloudformation"), run.reporter).destroy(name)
+    run.reporter.step(f"Stack {name} deleted" if deleted else f"Stack {name} does not exist")
+    if run.args.json:
+        print(json.dumps({"stack": name, "status": "DELETED" if deleted else "ABSENT"}))
+    return 0
+
+
+def _follow_logs(run: Run, aws: Any, write_demo_item: bool) -> int:
+    """Follow the log group until Ctrl-C (exit 0); a missing group is waited for."""
+    group = run.answers.log_group_name
+    poller = None
+    if run.args.local:
+        from ddbwizard.core.local import LocalPoller, demo_item
+
+        poller = LocalPoller(aws)
+        poller.start()
+        if write_demo_item:
+            aws.put_item(run.answers.table.name, demo_item())
+            run.reporter.info(f"Wrote a demo item to {run.answers.table.name}")
+    run.reporter.step(f"Following {group} (Ctrl-C to stop)")
+    start, token, said_waiting = int(time.time() * 1000) - 3_600_000, None, False
+    try:
+        while True:
+            lines, token = aws.log_events(group, start, token)
+            for line in lines:
+                print(line.message, flush=True)
+                start = max(start, line.timestamp_ms + 1)
+            if not lines and not said_waiting:
+                run.reporter.info("No log events yet; waiting for the function to run")
+                said_waiting = True
+            time.sleep(1.0)
+    except KeyboardInterrupt:
+        run.reporter.info("Stopped following the logs.")
+        return 0
+    finally:
+        if poller is not None:
+            poller.stop()
