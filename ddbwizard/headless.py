@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ddbwizard.core.answers import Answers, load_answers
 from ddbwizard.core.errors import ConfirmationRequired, Interrupted, UsageError
@@ -107,11 +107,13 @@ def _dispatch(run: Run, aws: Any) -> int:
 
 
 def _export(run: Run, stream_arn: str) -> int:
-    from ddbwizard.core.template import build_template, render
+    from ddbwizard.core.template import build_template, render_checked
 
-    target = run.args.export
-    fmt = run.args.format or ("json" if target.lower().endswith(".json") else "yaml")
-    text = render(build_template(run.answers, stream_arn), fmt)
+    target: str = run.args.export
+    fmt: Literal["yaml", "json"] = run.args.format or (
+        "json" if target.lower().endswith(".json") else "yaml"
+    )
+    text = render_checked(build_template(run.answers, stream_arn), fmt)
     if target == "-":
         sys.stdout.write(text)
     else:

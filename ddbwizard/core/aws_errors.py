@@ -143,6 +143,19 @@ class AwsConfigError(UsageError):
     """The local AWS configuration is unusable: no region, an unknown profile, a bad endpoint."""
 
 
+class NoTables(UsageError):
+    """The region has no DynamoDB tables: usually the wrong region, profile or account."""
+
+
+def no_tables_error(region: str, account: str | None = None) -> NoTables:
+    """The error a front end raises when ListTables comes back empty."""
+    where = f"{region} (account {account})" if account else region
+    return NoTables(
+        f"No DynamoDB tables in {where}",
+        "Check the region (--region, AWS_REGION) and the profile (--profile).",
+    )
+
+
 def no_region_error() -> AwsConfigError:
     return AwsConfigError(NO_REGION)
 
@@ -189,7 +202,7 @@ def _client_error(
         return _access_denied(message, action, resource)
     if code in THROTTLING_CODES:
         retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts")
-        attempts = retries + 1 if isinstance(retries, int) and retries else (max_attempts or 1)
+        attempts = retries + 1 if isinstance(retries, int) else (max_attempts or 1)
         what = "limited" if code == "LimitExceededException" else "throttled"
         return ThrottledError(
             f"AWS {what} {action} after {attempts} attempt{'s' if attempts != 1 else ''} "
@@ -235,6 +248,16 @@ def _access_denied(message: str, action: str, resource: str) -> AccessDenied:
     )
 
 
+_UNREACHABLE = (
+    EndpointConnectionError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    ConnectionClosedError,
+    ProxyConnectionError,
+    SSLError,
+)
+
+
 def _botocore_error(exc: BotoCoreError, action: str, profile: str | None) -> DdbWizardError:
     if isinstance(exc, NoRegionError):
         return no_region_error()
@@ -253,9 +276,7 @@ def _botocore_error(exc: BotoCoreError, action: str, profile: str | None) -> Ddb
         )
     if isinstance(exc, (PartialCredentialsError, CredentialRetrievalError)):
         return CredentialsError(f"Your AWS credentials are incomplete: {exc}")
-    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)) or (
-        isinstance(exc, (ConnectionClosedError, ProxyConnectionError, SSLError))
-    ):
+    if isinstance(exc, _UNREACHABLE):
         url = str(exc.kwargs.get("endpoint_url") or exc.kwargs.get("proxy_url") or "")
         kind = "timed out" if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError)) else "failed"
         return EndpointUnreachable(

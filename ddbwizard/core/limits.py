@@ -101,9 +101,10 @@ EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
 # Lambda function. https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
 Handler = Literal["python", "nodejs"]
 HANDLERS: tuple[Handler, ...] = get_args(Handler)
-Runtime = Literal["python3.13", "python3.12", "nodejs22.x", "nodejs20.x"]
+# Supported, not deprecated runtimes (nodejs20.x was deprecated on 2026-04-30).
+Runtime = Literal["python3.13", "python3.14", "python3.12", "nodejs24.x", "nodejs22.x"]
 RUNTIMES: tuple[Runtime, ...] = get_args(Runtime)
-DEFAULT_RUNTIME: dict[Handler, Runtime] = {"python": "python3.13", "nodejs": "nodejs22.x"}
+DEFAULT_RUNTIME: dict[Handler, Runtime] = {"python": "python3.13", "nodejs": "nodejs24.x"}
 Architecture = Literal["arm64", "x86_64"]
 ARCHITECTURES: tuple[Architecture, ...] = get_args(Architecture)
 MEMORY_MB = IntLimit(128, 10_240, 128, "MB", unit="MB")

@@ -4,36 +4,36 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-import cfn_flip  # type: ignore[import-untyped]  # troposphere's own YAML writer
-from troposphere import GetAtt, Output, Ref, Template, awslambda, iam, logs, sqs
+import yaml
+from troposphere import AWSObject, GetAtt, Output, Ref, Template, awslambda, iam, logs, sqs
 
 import ddbwizard
 from ddbwizard.core import handlers
-from ddbwizard.core.answers import Answers
+from ddbwizard.core.answers import Answers, OnFailure
 from ddbwizard.core.errors import UsageError
 
 # CreateChangeSet takes a TemplateBody of at most 51,200 bytes; larger needs an S3 upload.
 TEMPLATE_BODY_LIMIT = 51_200
 FAILURE_QUEUE_RETENTION_SECONDS = 1_209_600  # 14 days, the SQS maximum
 
-LOG_GROUP = "EchoLogGroup"
-ROLE = "EchoRole"
-FUNCTION = "EchoFunction"
-MAPPING = "EchoMapping"
-QUEUE = "FailureQueue"
+# Logical ids.
+LOG_GROUP, ROLE, FUNCTION = "EchoLogGroup", "EchoRole", "EchoFunction"
+MAPPING, QUEUE = "EchoMapping", "FailureQueue"
 
 _TOP_LEVEL_ORDER = ("AWSTemplateFormatVersion", "Description", "Metadata", "Resources", "Outputs")
 _RESOURCE_ORDER = ("Type", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Properties")
 _OUTPUT_ORDER = ("Description", "Value")
-_QUIET_APP_LEVELS = frozenset({"WARN", "ERROR", "FATAL"})
+_QUIET_APP_LEVELS = frozenset({"WARN", "ERROR", "FATAL"})  # the system log follows at WARN
+_TRUST = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}
+_LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [{**_TRUST, "Action": "sts:AssumeRole"}]}
 
 
 class LoggingConfig(awslambda.LoggingConfig):  # type: ignore[misc]
     """troposphere 4.11's LoggingConfig lacks LogFormat."""
 
-    props = {**awslambda.LoggingConfig.props, "LogFormat": (str, False)}
+    props: ClassVar[dict[str, Any]] = {**awslambda.LoggingConfig.props, "LogFormat": (str, False)}
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,8 @@ class Grant:
     sentence: str
 
     def statement(self) -> dict[str, Any]:
-        return {
-            "Sid": self.sid,
-            "Effect": "Allow",
-            "Action": list(self.actions),
-            "Resource": self.resource,
-        }
+        actions = list(self.actions)
+        return {"Sid": self.sid, "Effect": "Allow", "Action": actions, "Resource": self.resource}
 
 
 @dataclass(frozen=True)
@@ -63,14 +59,12 @@ class Summary:
 
 
 def grants(answers: Answers, stream_arn: str) -> tuple[Grant, ...]:
-    """The role's permissions: the one source for the policy and its summary."""
-    found = [
-        Grant(
-            "ReadStream",
-            ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
-            stream_arn,
-            f"Read records from the stream {stream_arn}",
-        ),
+    """The role's permissions: the one source for the policy and for its summary."""
+    read = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+    write = ("logs:CreateLogStream", "logs:PutLogEvents")
+    own_log = GetAtt(LOG_GROUP, "Arn")  # arn:...:log-group:<name>:* (its streams, no other)
+    return (
+        Grant("ReadStream", read, stream_arn, f"Read records from the stream {stream_arn}"),
         Grant(
             "ListStreams",
             ("dynamodb:ListStreams",),
@@ -79,152 +73,107 @@ def grants(answers: Answers, stream_arn: str) -> tuple[Grant, ...]:
         ),
         Grant(
             "WriteOwnLog",
-            ("logs:CreateLogStream", "logs:PutLogEvents"),
-            GetAtt(LOG_GROUP, "Arn"),  # arn:...:log-group:<name>:*
+            write,
+            own_log,
             f"Write log events to {answers.log_group_name} only (it cannot create log groups)",
         ),
-    ]
-    on_failure = answers.mapping.on_failure
+        *_failure_grants(answers.mapping.on_failure),
+    )
+
+
+def _failure_grants(on_failure: OnFailure | None) -> tuple[Grant, ...]:
     if on_failure is None:
-        return tuple(found)
-    arn = on_failure.arn
+        return ()
+    arn, sent = on_failure.arn, "failed-batch records"
     if arn is None:
-        found.append(
-            Grant(
-                "SendFailures",
-                ("sqs:SendMessage",),
-                GetAtt(QUEUE, "Arn"),
-                f"Send failed-batch records to the SQS queue {QUEUE} that this stack creates",
-            )
-        )
-    elif on_failure.service == "sqs":
-        found.append(
-            Grant(
-                "SendFailures",
-                ("sqs:SendMessage",),
-                arn,
-                f"Send failed-batch records to the SQS queue {arn}",
-            )
-        )
-    elif on_failure.service == "sns":
-        found.append(
-            Grant(
-                "PublishFailures",
-                ("sns:Publish",),
-                arn,
-                f"Publish failed-batch records to the SNS topic {arn}",
-            )
-        )
-    else:  # an S3 bucket: Lambda writes one object per failed batch and needs to list the bucket
-        found += [
-            Grant(
-                "WriteFailures",
-                ("s3:PutObject",),
-                f"{arn}/*",
-                f"Write failed-batch records as objects into the S3 bucket {arn}",
-            ),
-            Grant(
-                "ListFailureBucket",
-                ("s3:ListBucket",),
-                arn,
-                f"List the objects of the S3 bucket {arn} (Lambda needs it to write there)",
-            ),
-        ]
-    return tuple(found)
+        queue = GetAtt(QUEUE, "Arn")
+        text = f"Send {sent} to the SQS queue {QUEUE} that this stack creates"
+        return (Grant("SendFailures", ("sqs:SendMessage",), queue, text),)
+    if on_failure.service == "sqs":
+        text = f"Send {sent} to the SQS queue {arn}"
+        return (Grant("SendFailures", ("sqs:SendMessage",), arn, text),)
+    if on_failure.service == "sns":
+        text = f"Publish {sent} to the SNS topic {arn}"
+        return (Grant("PublishFailures", ("sns:Publish",), arn, text),)
+    # An S3 bucket: Lambda writes one object per failed batch and must be able to list the bucket.
+    write = f"Write {sent} as objects into the S3 bucket {arn}"
+    listing = f"List the objects of the S3 bucket {arn} (Lambda needs it to write there)"
+    return (
+        Grant("WriteFailures", ("s3:PutObject",), f"{arn}/*", write),
+        Grant("ListFailureBucket", ("s3:ListBucket",), arn, listing),
+    )
 
 
-def build_template(answers: Answers, stream_arn: str) -> Template:
-    """The stack: log group, role, function, event source mapping and an optional queue."""
+def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]:
+    """Each resource of the stack with a one-line purpose, in template order."""
     table, function, mapping = answers.table.name, answers.function, answers.mapping
-    template = Template(
-        Description=f"ddbwizard: echo every change to DynamoDB table {table} "
-        "into a Lambda function's log"
-    )
-    template.set_version("2010-09-09")
-    template.set_metadata(
-        {"ddbwizard": {"version": ddbwizard.__version__, "answers": answers.to_data()}}
-    )
     on_failure = mapping.on_failure
     creates_queue = on_failure is not None and on_failure.create_queue
-
-    template.add_resource(
-        logs.LogGroup(
-            LOG_GROUP,
-            # Explicit: a retained log group would make the next deploy's create fail.
-            DeletionPolicy="Delete",
-            UpdateReplacePolicy="Delete",
-            LogGroupName=answers.log_group_name,
-            RetentionInDays=function.log_retention_days,
-        )
+    found: list[tuple[AWSObject, str]] = []
+    # Delete explicitly: a retained log group would make the next deploy's create fail.
+    log_group = logs.LogGroup(
+        LOG_GROUP,
+        DeletionPolicy="Delete",
+        UpdateReplacePolicy="Delete",
+        LogGroupName=answers.log_group_name,
+        RetentionInDays=function.log_retention_days,
+    )
+    found.append(
+        (log_group, f"log group {answers.log_group_name}, kept {function.log_retention_days} days")
     )
     if creates_queue:
-        template.add_resource(
-            sqs.Queue(
-                QUEUE,
-                DeletionPolicy="Delete",
-                UpdateReplacePolicy="Delete",
-                SqsManagedSseEnabled=True,
-                MessageRetentionPeriod=FAILURE_QUEUE_RETENTION_SECONDS,
-            )
+        queue = sqs.Queue(
+            QUEUE,
+            DeletionPolicy="Delete",
+            UpdateReplacePolicy="Delete",
+            SqsManagedSseEnabled=True,
+            MessageRetentionPeriod=FAILURE_QUEUE_RETENTION_SECONDS,
         )
-    template.add_resource(
-        iam.Role(
-            ROLE,
-            Description=f"Lets {answers.function_name} read the stream of {table} "
-            "and write its own log",
-            AssumeRolePolicyDocument={
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            Policies=[
-                iam.Policy(
-                    PolicyName="echo",
-                    PolicyDocument={
-                        "Version": "2012-10-17",
-                        "Statement": [g.statement() for g in grants(answers, stream_arn)],
-                    },
-                )
-            ],
-        )
+        found.append((queue, "queue for records that failed every retry, kept 14 days, encrypted"))
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [g.statement() for g in grants(answers, stream_arn)],
+    }
+    role = iam.Role(
+        ROLE,
+        Description=f"Lets {answers.function_name} read the stream of {table} and write its log",
+        AssumeRolePolicyDocument=_LAMBDA_TRUST,
+        Policies=[iam.Policy(PolicyName="echo", PolicyDocument=policy)],
     )
-    app_level = function.log_level
-    template.add_resource(
-        awslambda.Function(
-            FUNCTION,
-            FunctionName=answers.function_name,
-            Description=f"ddbwizard echo of DynamoDB table {table}"[:256],
-            Runtime=function.runtime,
-            Architectures=[function.architecture],
-            Handler="index.handler",
-            Code=awslambda.Code(ZipFile=handlers.inline_source(function.handler)),
-            MemorySize=function.memory_mb,
-            Timeout=function.timeout_seconds,
-            Role=GetAtt(ROLE, "Arn"),
-            LoggingConfig=LoggingConfig(
-                LogFormat="JSON",
-                LogGroup=Ref(LOG_GROUP),
-                ApplicationLogLevel=app_level,
-                SystemLogLevel="WARN" if app_level in _QUIET_APP_LEVELS else "INFO",
-            ),
-            Environment=awslambda.Environment(
-                Variables={
-                    "REPORT_BATCH_ITEM_FAILURES": str(mapping.report_batch_item_failures).lower()
-                }
-            ),
-        )
+    found.append(
+        (role, "execution role of the function, allowed only what its inline policy lists")
     )
+    level, report = function.log_level, str(mapping.report_batch_item_failures).lower()
+    echo = awslambda.Function(
+        FUNCTION,
+        FunctionName=answers.function_name,
+        Description=f"ddbwizard echo of DynamoDB table {table}"[:256],
+        Runtime=function.runtime,
+        Architectures=[function.architecture],
+        Handler=handlers.HANDLER_ENTRY[function.handler],
+        Code=awslambda.Code(ZipFile=handlers.handler_source(function.handler)),
+        MemorySize=function.memory_mb,
+        Timeout=function.timeout_seconds,
+        Role=GetAtt(ROLE, "Arn"),
+        LoggingConfig=LoggingConfig(
+            LogFormat="JSON",
+            LogGroup=Ref(LOG_GROUP),  # also orders the log group before the function
+            ApplicationLogLevel=level,
+            SystemLogLevel="WARN" if level in _QUIET_APP_LEVELS else "INFO",
+        ),
+        Environment=awslambda.Environment(Variables={"REPORT_BATCH_ITEM_FAILURES": report}),
+    )
+    kind = f"{function.handler}, {function.runtime}, {function.architecture}"
+    what = f"({kind}, {function.memory_mb} MB): logs each record as one JSON line"
+    found.append((echo, f"function {answers.function_name} {what}"))
+    # Every setting is written, defaults included, so a re-deploy from the answers file
+    # converges; list and object settings only when chosen (CloudFormation clears removed ones).
     options: dict[str, Any] = {}
     if mapping.report_batch_item_failures:
         options["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
     if mapping.filter_patterns:
         options["FilterCriteria"] = awslambda.FilterCriteria(
-            Filters=[awslambda.Filter(Pattern=p) for p in mapping.filter_patterns]
+            Filters=[awslambda.Filter(Pattern=pattern) for pattern in mapping.filter_patterns]
         )
     if on_failure is not None:
         destination = GetAtt(QUEUE, "Arn") if creates_queue else on_failure.arn
@@ -233,24 +182,40 @@ def build_template(answers: Answers, stream_arn: str) -> Template:
         )
     if mapping.metrics:
         options["MetricsConfig"] = awslambda.MetricsConfig(Metrics=["EventCount"])
-    template.add_resource(
-        awslambda.EventSourceMapping(
-            MAPPING,
-            EventSourceArn=stream_arn,
-            FunctionName=Ref(FUNCTION),
-            StartingPosition=mapping.starting_position,
-            BatchSize=mapping.batch_size,
-            Enabled=mapping.enabled,
-            MaximumBatchingWindowInSeconds=mapping.batching_window_seconds,
-            ParallelizationFactor=mapping.parallelization_factor,
-            BisectBatchOnFunctionError=mapping.bisect_on_error,
-            MaximumRetryAttempts=mapping.max_retry_attempts,
-            MaximumRecordAgeInSeconds=mapping.max_record_age_seconds,
-            TumblingWindowInSeconds=mapping.tumbling_window_seconds,
-            **options,
-        )
+    esm = awslambda.EventSourceMapping(
+        MAPPING,
+        EventSourceArn=stream_arn,
+        FunctionName=Ref(FUNCTION),
+        StartingPosition=mapping.starting_position,
+        BatchSize=mapping.batch_size,
+        Enabled=mapping.enabled,
+        MaximumBatchingWindowInSeconds=mapping.batching_window_seconds,
+        ParallelizationFactor=mapping.parallelization_factor,
+        BisectBatchOnFunctionError=mapping.bisect_on_error,
+        MaximumRetryAttempts=mapping.max_retry_attempts,
+        MaximumRecordAgeInSeconds=mapping.max_record_age_seconds,
+        TumblingWindowInSeconds=mapping.tumbling_window_seconds,
+        **options,
     )
+    batches = f"up to {mapping.batch_size} records a batch, from {mapping.starting_position}"
+    state = "" if mapping.enabled else " (created disabled)"
+    found.append((esm, f"feeds the stream of {table} to the function, {batches}{state}"))
+    return found
 
+
+def build_template(answers: Answers, stream_arn: str) -> Template:
+    """The stack: log group, role, function, event source mapping and an optional queue."""
+    table = answers.table.name
+    template = Template(
+        Description=f"ddbwizard: echo every change to DynamoDB table {table} "
+        "into a Lambda function's log"
+    )
+    template.set_version("2010-09-09")
+    template.set_metadata(
+        {"ddbwizard": {"version": ddbwizard.__version__, "answers": answers.to_data()}}
+    )
+    for resource, _ in _resources(answers, stream_arn):
+        template.add_resource(resource)
     outputs = [
         ("FunctionName", Ref(FUNCTION), "Name of the echo Lambda function"),
         ("FunctionArn", GetAtt(FUNCTION, "Arn"), "ARN of the echo Lambda function"),
@@ -258,13 +223,22 @@ def build_template(answers: Answers, stream_arn: str) -> Template:
         ("EventSourceMappingId", Ref(MAPPING), "UUID of the event source mapping"),
         ("StreamArn", stream_arn, f"The stream of DynamoDB table {table} that is read"),
     ]
-    if creates_queue:
+    if QUEUE in template.resources:
         outputs += [
             ("FailureQueueUrl", Ref(QUEUE), "URL of the queue receiving failed batches"),
             ("FailureQueueArn", GetAtt(QUEUE, "Arn"), "ARN of the queue receiving failed batches"),
         ]
     template.add_output([Output(name, Value=value, Description=d) for name, value, d in outputs])
     return template
+
+
+def summarize(answers: Answers, stream_arn: str) -> Summary:
+    """The resources the template holds and one sentence per statement of the role's policy."""
+    resources = tuple(
+        (resource.title, resource.resource_type, purpose)
+        for resource, purpose in _resources(answers, stream_arn)
+    )
+    return Summary(resources, tuple(g.sentence for g in grants(answers, stream_arn)))
 
 
 def document(template: Template) -> dict[str, Any]:
@@ -283,13 +257,39 @@ def _ordered(data: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return {key: data[key] for key in order if key in data}
 
 
+class _YamlDumper(yaml.SafeDumper):
+    """Block style, sequences indented under their key, multi-line strings as literal blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML falls back to a quoted scalar when a string cannot be a literal block.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_YamlDumper.add_representer(str, _represent_str)
+
+
 def render(template: Template, fmt: Literal["yaml", "json"] = "yaml") -> str:
-    """The template as YAML (short-form intrinsics, code as a literal block) or JSON."""
-    text = json.dumps(document(template), indent=2, ensure_ascii=False)
+    """The template as YAML or JSON (indent 2), keys in reading order.
+
+    YAML keeps intrinsics in long form (`Ref: X`, `Fn::GetAtt: [X, Arn]`), so any YAML reader
+    (yaml.safe_load, yq) loads it as plain data; the handler code is a literal block.
+    """
+    data = document(template)
     if fmt == "json":
-        return text + "\n"
-    rendered: str = cfn_flip.to_yaml(text)  # keeps key order; multi-line strings as blocks
-    return rendered if rendered.endswith("\n") else rendered + "\n"
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.dump(
+        data,
+        Dumper=_YamlDumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1_000_000,  # never fold long lines (ARNs, filter patterns)
+    )
 
 
 def render_checked(template: Template, fmt: Literal["yaml", "json"] = "yaml") -> str:
@@ -300,38 +300,7 @@ def render_checked(template: Template, fmt: Literal["yaml", "json"] = "yaml") ->
         raise UsageError(
             f"the {fmt.upper()} template is {size:,} bytes; CloudFormation takes at most "
             f"{TEMPLATE_BODY_LIMIT:,} bytes inline",
-            "shorten or remove some mapping.filter_patterns, or export the template in the "
-            "other format (YAML is usually smaller)",
+            "shorten or remove some of mapping.filter_patterns (each is written twice: "
+            "in the mapping and in the answers kept in the template's Metadata)",
         )
     return text
-
-
-_PURPOSES: dict[str, str] = {
-    LOG_GROUP: "log group {log_group} (kept {retention} days)",
-    ROLE: "execution role: read the stream, write the log group (see the policy)",
-    FUNCTION: "function {function} ({runtime}, {arch}, {memory} MB): one JSON log line per record",
-    MAPPING: "feeds the stream of {table} to the function, {batch} records per batch from {start}",
-    QUEUE: "SQS queue for records that failed every retry (kept 14 days, SSE-SQS encrypted)",
-}
-
-
-def summarize(answers: Answers, stream_arn: str) -> Summary:
-    """The resources the template holds and the sentences describing the role's policy."""
-    template = build_template(answers, stream_arn)
-    function, mapping = answers.function, answers.mapping
-    values = {
-        "log_group": answers.log_group_name,
-        "retention": function.log_retention_days,
-        "function": answers.function_name,
-        "runtime": function.runtime,
-        "arch": function.architecture,
-        "memory": function.memory_mb,
-        "table": answers.table.name,
-        "batch": mapping.batch_size,
-        "start": mapping.starting_position,
-    }
-    resources = tuple(
-        (name, resource.resource_type, _PURPOSES[name].format(**values))
-        for name, resource in template.resources.items()
-    )
-    return Summary(resources, tuple(g.sentence for g in grants(answers, stream_arn)))

@@ -48,6 +48,8 @@ WARN/ERROR/FATAL suppresses the lines (they are INFO).
 """
 
 import json.encoder
+import math
+import numbers
 import os
 import re
 import sys
@@ -60,7 +62,6 @@ _enc = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring
 _KC: dict = {}  # attribute name -> '"name":' (never array-index names)
 _KC_MAX = 50000
 _I53 = 2**53
-_INF = float("inf")
 _SUR = re.compile("[\ud800-\udfff]")
 
 
@@ -89,7 +90,7 @@ def _js_keys(d):
 
 def _jsfloat(x):
     # Number.prototype.toString for a finite double (shortest round-trip digits).
-    if x != x or x == _INF or x == -_INF:
+    if not math.isfinite(x):
         return "null"
     if x == 0:
         return "0"
@@ -111,7 +112,12 @@ def _jsfloat(x):
         s = "0." + "0" * -n + digits
     else:
         e = n - 1
-        s = digits[0] + ("." + digits[1:] if k > 1 else "") + ("e+" if e >= 0 else "e-") + str(abs(e))
+        s = (
+            digits[0]
+            + ("." + digits[1:] if k > 1 else "")
+            + ("e+" if e >= 0 else "e-")
+            + str(abs(e))
+        )
     return "-" + s if x < 0 else s
 
 
@@ -137,8 +143,8 @@ def _plain(v):
             return _jsfloat(float(v))
         except OverflowError:
             return "null"
-    if isinstance(v, float):
-        return _jsfloat(v)
+    if isinstance(v, numbers.Number):  # float, Decimal: as JSON.parse would read it
+        return _jsfloat(float(v))
     raise _Bad
 
 
@@ -159,7 +165,7 @@ def _other(t, v):
         return "null"
     if t == "B":
         return _enc(v)
-    if t == "SS" or t == "BS":
+    if t in ("SS", "BS"):
         if type(v) is not list:
             raise _Bad
         return "[" + ",".join(map(_enc, v)) + "]"
@@ -181,7 +187,14 @@ def _m(m, _kc=_KC, _enc=_enc, _other=_other):
                 ap(_kc[k] + av["N"])
             else:
                 ((t, v),) = av.items()
-                ap(_kc[k] + _other(t, v))
+                if t == "M":
+                    ap(_kc[k] + _m(v))
+                elif t == "BOOL" and (v is True or v is False):
+                    ap(_kc[k] + ("true" if v else "false"))
+                elif t == "NULL":
+                    ap(_kc[k] + "null")
+                else:
+                    ap(_kc[k] + _other(t, v))
     except KeyError:
         return _m_slow(m)
     return "{" + ",".join(out) + "}"
@@ -226,7 +239,7 @@ def _p(v):
 
 
 def _fix(s):
-    return _SUR.sub(lambda mo: "\\u%04x" % ord(mo.group()), s)
+    return _SUR.sub(lambda mo: f"\\u{ord(mo.group()):04x}", s)
 
 
 def _u8(s):
@@ -270,8 +283,8 @@ def _fit(line, head, bigs):
         share[i] = min(lens[i], max(left, 0) // (len(order) - pos))
         left -= share[i]
     parts = [head]
-    for (f, _), e, b in zip(bigs, es, share):
-        parts.append(',"' + f + '":"' + _cut(e, b) + '"')
+    for i, (f, _) in enumerate(bigs):
+        parts.append(',"' + f + '":"' + _cut(es[i], share[i]) + '"')
     parts.append("}")
     return "".join(parts)
 
@@ -360,7 +373,7 @@ def _emit(records):
 
 
 def _number(v):
-    if type(v) is bool or not isinstance(v, (int, float)) or v != v or v in (_INF, -_INF):
+    if type(v) is bool or not isinstance(v, (int, float)) or not math.isfinite(v):
         return 0
     return int(v) if isinstance(v, float) and v.is_integer() else v
 

@@ -47,7 +47,7 @@ def test_minimal_file_gets_documented_defaults() -> None:
 
 def test_runtime_follows_the_handler_when_not_given() -> None:
     assert parse_answers("table: {name: t01}\nfunction: {handler: nodejs}").function.runtime == (
-        "nodejs22.x"
+        "nodejs24.x"
     )
 
 
@@ -266,7 +266,7 @@ def test_runtime_must_fit_the_handler() -> None:
     assert one_problem(
         "table: {name: orders}\nfunction: {handler: nodejs, runtime: python3.13}"
     ) == (
-        "function.runtime: python3.13 cannot run the nodejs handler; choose nodejs22.x, nodejs20.x"
+        "function.runtime: python3.13 cannot run the nodejs handler; choose nodejs24.x, nodejs22.x"
     )
 
 
@@ -301,7 +301,7 @@ def test_answers_are_immutable() -> None:
 
 
 def test_with_values_validates() -> None:
-    with pytest.raises(AnswersError, match="mapping.batch_size"):
+    with pytest.raises(AnswersError, match=r"mapping\.batch_size"):
         parse_answers("table: {name: orders}").with_values({"mapping.batch_size": 0})
 
 

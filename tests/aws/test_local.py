@@ -1,0 +1,291 @@
+"""The embedded emulator (`--local`) and the local Lambda poller."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from ddbwizard.core.aws import Aws
+from ddbwizard.core.errors import UsageError
+from ddbwizard.core.local import (
+    DEMO_STREAM_LABEL,
+    LocalEmulator,
+    demo_item,
+    demo_stream_arn,
+    require_moto,
+)
+from ddbwizard.core.poller import EchoHandler, LocalPoller, lambda_record, matches, passes_filters
+
+FUNCTION = "orders-echo"
+GROUP = f"/aws/lambda/{FUNCTION}"
+
+
+@pytest.fixture
+def emulator() -> Iterator[LocalEmulator]:
+    with LocalEmulator() as running:
+        reset = urllib.request.Request(
+            f"{running.endpoint_url}/moto-api/reset", data=b"{}", method="POST"
+        )
+        urllib.request.urlopen(reset, timeout=10).read()  # moto's state is process-wide
+        running.seed()
+        yield running
+
+
+def make_echo(aws: Aws, *, env: dict[str, str] | None = None, **mapping: Any) -> str:
+    """A function, its log group and a mapping on the orders stream, as the stack would make."""
+    endpoint = aws.endpoint_url
+    role = aws._session.client("iam", endpoint_url=endpoint).create_role(
+        RoleName="echo-role", AssumeRolePolicyDocument="{}"
+    )
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("index.py", "# moto never runs this\n")
+    lam = aws.client("lambda")
+    lam.create_function(
+        FunctionName=FUNCTION,
+        Runtime="python3.13",
+        Role=role["Role"]["Arn"],
+        Handler="index.handler",
+        Code={"ZipFile": code.getvalue()},
+        Environment={"Variables": env or {}},
+    )
+    aws.client("logs").create_log_group(logGroupName=GROUP)
+    made = lam.create_event_source_mapping(
+        EventSourceArn=demo_stream_arn("orders"),
+        FunctionName=FUNCTION,
+        **{"StartingPosition": "TRIM_HORIZON", "BatchSize": 2, **mapping},
+    )
+    return made["UUID"]
+
+
+def echo_lines(aws: Aws) -> list[dict[str, Any]]:
+    lines, _ = aws.log_events(GROUP, 0)
+    return [json.loads(line.message) for line in lines]
+
+
+def test_the_emulator_seeds_three_tables_with_fixed_stream_arns(emulator: LocalEmulator) -> None:
+    aws = emulator.aws()
+    assert emulator.endpoint_url.startswith("http://127.0.0.1:")
+    assert aws.identity().account == "123456789012"
+    tables = {t.name: t for t in aws.describe_tables(aws.list_table_names())}
+    assert set(tables) == {"orders", "sessions", "customers"}
+    assert tables["orders"].view_type == "NEW_AND_OLD_IMAGES"
+    assert tables["orders"].latest_stream_arn == (
+        "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"
+    )
+    assert tables["sessions"].view_type == "KEYS_ONLY"
+    assert tables["sessions"].latest_stream_arn == demo_stream_arn("sessions")
+    assert not tables["customers"].stream_enabled
+    assert all((t.item_count or 0) >= 2 for t in tables.values())
+    assert aws.stream_status(demo_stream_arn("orders")) == "ENABLED"
+    assert aws.queues() == ["arn:aws:sqs:us-east-1:123456789012:orders-echo-failures"]
+    assert aws.topics() == ["arn:aws:sns:us-east-1:123456789012:orders-alerts"]
+    emulator.seed()  # idempotent
+    assert len(aws.list_table_names()) == 3
+
+
+def test_the_emulator_sets_and_restores_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "real-token")
+    monkeypatch.setenv("AWS_PROFILE", "prod")
+    with LocalEmulator():
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+        assert "AWS_SESSION_TOKEN" not in os.environ
+        assert "AWS_PROFILE" not in os.environ
+        assert os.environ["AWS_REGION"] == "us-east-1"
+        assert os.environ["AWS_ACCOUNT_ID_ENDPOINT_MODE"] == "disabled"
+    assert os.environ["AWS_SESSION_TOKEN"] == "real-token"
+    assert os.environ["AWS_PROFILE"] == "prod"
+    assert "AWS_REGION" not in os.environ
+
+
+def test_trim_horizon_replays_the_seeded_changes_on_the_fixed_arn(emulator: LocalEmulator) -> None:
+    streams = emulator.aws().client("dynamodbstreams")
+    arn = demo_stream_arn("orders")
+    description = streams.describe_stream(StreamArn=arn)["StreamDescription"]
+    assert description["StreamLabel"] == DEMO_STREAM_LABEL
+    shard = description["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = streams.get_records(ShardIterator=iterator)["Records"]
+    assert [r["eventName"] for r in records] == [
+        "INSERT",
+        "INSERT",
+        "INSERT",
+        "MODIFY",
+        "INSERT",
+        "REMOVE",
+    ]
+    assert records[1]["dynamodb"]["NewImage"]["customer"] == {"S": "李雷"}
+    assert records[3]["dynamodb"]["OldImage"]["status"] == {"S": "pending"}
+
+
+def test_the_poller_turns_a_written_item_into_an_echo_line(emulator: LocalEmulator) -> None:
+    aws = emulator.aws()
+    make_echo(aws)
+    poller = LocalPoller(aws)
+    assert poller.poll_once() == 6  # the seeded changes, in batches of 2
+    item = demo_item()
+    aws.put_item("orders", item)
+    assert poller.poll_once() == 1
+    assert poller.poll_once() == 0
+    assert poller.errors == []
+    lines = echo_lines(aws)
+    assert [line["eventName"] for line in lines] == [
+        "INSERT",
+        "INSERT",
+        "INSERT",
+        "MODIFY",
+        "INSERT",
+        "REMOVE",
+        "INSERT",
+    ]
+    last = lines[-1]
+    assert last["keys"] == {"pk": item["pk"]["S"]}
+    assert last["newImage"]["message"] == item["message"]["S"]
+    assert isinstance(last["approximateCreationDateTime"], int)
+    assert lines[1]["newImage"]["total"] == 1999
+    stream = aws.log_events(GROUP, 0)[0][0].stream
+    assert stream.endswith("[$LATEST]local")
+
+
+def test_the_poller_thread_follows_writes(emulator: LocalEmulator) -> None:
+    aws = emulator.aws()
+    make_echo(aws, StartingPosition="LATEST")
+    with LocalPoller(aws, interval=0.05) as poller:
+        deadline = time.monotonic() + 10
+        while poller.delivered == 0 and not poller.errors and time.monotonic() < deadline:
+            aws.put_item("orders", demo_item())
+            time.sleep(0.1)
+    assert poller.errors == []
+    assert poller.delivered >= 1
+    assert all(line["eventName"] == "INSERT" for line in echo_lines(aws))
+
+
+def test_filters_and_disabled_mappings_are_honoured(emulator: LocalEmulator) -> None:
+    aws = emulator.aws()
+    uuid = make_echo(
+        aws,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps({"eventName": ["MODIFY", "REMOVE"]})}]},
+        BatchSize=100,
+    )
+    poller = LocalPoller(aws)
+    assert poller.poll_once() == 2
+    assert [line["eventName"] for line in echo_lines(aws)] == ["MODIFY", "REMOVE"]
+    aws.client("lambda").update_event_source_mapping(UUID=uuid, Enabled=False)
+    aws.put_item("orders", demo_item())
+    assert poller.poll_once() == 0
+
+
+def test_demo_items_fit_every_demo_table(emulator: LocalEmulator) -> None:
+    aws = emulator.aws()
+    for table in ("orders", "sessions", "customers"):
+        aws.put_item(table, demo_item(table))
+
+
+def test_require_moto_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "moto.server", None)
+    with pytest.raises(UsageError) as caught:
+        require_moto()
+    assert str(caught.value) == "--local needs the emulator: pip install 'ddbwizard[local]'"
+
+
+# -- pure parts of the poller --------------------------------------------------------------
+def test_lambda_record_matches_the_lambda_event_format() -> None:
+    record = {
+        "eventID": "e1",
+        "eventName": "INSERT",
+        "eventVersion": "1.0",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": datetime(2026, 1, 1, 0, 0, 5, 700_000, tzinfo=UTC),
+            "Keys": {"pk": {"S": "a"}},
+            "NewImage": {"pk": {"S": "a"}, "blob": {"B": b"\x00\xff"}, "set": {"BS": [b"hi"]}},
+            "SequenceNumber": "100",
+            "SizeBytes": 26,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
+    }
+    event = lambda_record(record, "us-east-1", demo_stream_arn("orders"))
+    assert event == {
+        "eventID": "e1",
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": 1767225605,
+            "Keys": {"pk": {"S": "a"}},
+            "NewImage": {"pk": {"S": "a"}, "blob": {"B": "AP8="}, "set": {"BS": ["aGk="]}},
+            "SequenceNumber": "100",
+            "SizeBytes": 26,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
+        "eventSourceARN": demo_stream_arn("orders"),
+    }
+    json.dumps(event)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ({"eventName": ["INSERT"]}, True),
+        ({"eventName": ["REMOVE"]}, False),
+        ({"dynamodb": {"NewImage": {"status": {"S": ["shipped", "paid"]}}}}, True),
+        ({"dynamodb": {"NewImage": {"status": {"S": [{"prefix": "ship"}]}}}}, True),
+        ({"dynamodb": {"NewImage": {"status": {"S": [{"anything-but": ["shipped"]}]}}}}, False),
+        ({"dynamodb": {"NewImage": {"total": {"N": [{"numeric": [">", 10, "<=", 50]}]}}}}, True),
+        ({"dynamodb": {"NewImage": {"total": {"N": [{"numeric": [">", 100]}]}}}}, False),
+        ({"dynamodb": {"OldImage": [{"exists": False}]}}, True),
+        ({"dynamodb": {"OldImage": {"status": {"S": ["shipped"]}}}}, False),
+        ({"dynamodb": {"NewImage": {"status": {"S": [{"equals-ignore-case": "SHIPPED"}]}}}}, True),
+    ],
+)
+def test_filter_patterns(pattern: dict[str, Any], expected: bool) -> None:
+    record = {
+        "eventName": "INSERT",
+        "dynamodb": {"NewImage": {"status": {"S": "shipped"}, "total": {"N": "42.5"}}},
+    }
+    assert matches(pattern, record) is expected
+    criteria = {"Filters": [{"Pattern": json.dumps(pattern)}]}
+    assert passes_filters(criteria, record) is expected
+    assert passes_filters(None, record)
+
+
+def test_the_echo_handler_runs_with_the_function_environment_and_leaves_stdout_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    handler = EchoHandler()
+    record = lambda_record(
+        {
+            "eventID": "e1",
+            "eventName": "INSERT",
+            "dynamodb": {"Keys": {"pk": {"S": "ü"}}, "SequenceNumber": "1"},
+        },
+        "us-east-1",
+        demo_stream_arn("orders"),
+    )
+    context: Any = type("Ctx", (), {"aws_request_id": "r"})()
+    lines, result = handler(
+        {"Records": [record]}, context, {"REPORT_BATCH_ITEM_FAILURES": "true"}, "handler"
+    )
+    assert result == {"batchItemFailures": []}
+    assert len(lines) == 1
+    assert json.loads(lines[0])["keys"] == {"pk": "ü"}
+    lines, result = handler({"Records": [record]}, context, {}, "handler")
+    assert result is None
+    quiet, _ = handler({"Records": [record]}, context, {"AWS_LAMBDA_LOG_LEVEL": "ERROR"}, "handler")
+    assert quiet == []
+    assert capsys.readouterr().out == ""
+    assert "REPORT_BATCH_ITEM_FAILURES" not in os.environ
