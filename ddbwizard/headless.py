@@ -10,12 +10,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ddbwizard.core.answers import Answers, load_answers
 from ddbwizard.core.errors import ConfirmationRequired, Interrupted, UsageError
 from ddbwizard.core.files import write_atomic
 from ddbwizard.lines import LineReporter
+
+if TYPE_CHECKING:
+    from ddbwizard.core.aws import Aws
+    from ddbwizard.core.flow import Connection, Outcome
 
 
 @dataclass
@@ -68,25 +72,21 @@ def _interrupted_message(run: Run) -> str:
 
 
 @contextlib.contextmanager
-def _connect(run: Run) -> Iterator[Any]:
-    from ddbwizard.core.aws import Aws, make_session
+def _connect(run: Run) -> Iterator[Connection]:
+    from ddbwizard.core.flow import connect
 
-    aws_answers = run.answers.aws
-    if not run.args.local:
-        session = make_session(aws_answers.profile, aws_answers.region)
-        yield Aws(session, aws_answers.endpoint_url)
-        return
-    from ddbwizard.core.local import LocalEmulator
-
-    run.reporter.step("Starting the embedded AWS emulator (moto)")
-    with LocalEmulator() as emulator:
-        emulator.seed()
-        run.reporter.info(f"Emulator at {emulator.endpoint_url} with demo tables")
-        yield Aws(make_session(None, emulator.region), emulator.endpoint_url)
+    aws = run.answers.aws
+    if run.args.local:
+        run.reporter.step("Starting the embedded AWS emulator (moto) with demo tables")
+    connection = connect(aws.profile, aws.region, aws.endpoint_url, run.args.local)
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
-def _dispatch(run: Run, aws: Any) -> int:
-    identity = aws.identity()
+def _dispatch(run: Run, connection: Connection) -> int:
+    aws, identity = connection.aws, connection.identity
     run.reporter.step(f"Account {identity.account}, region {identity.region}")
     if run.args.destroy:
         return _destroy(run, aws)
@@ -122,82 +122,50 @@ def _export(run: Run, stream_arn: str) -> int:
     return 0
 
 
-def _deploy(run: Run, aws: Any) -> int:
-    from ddbwizard.core.deploy import Deployer
+def _deploy(run: Run, aws: Aws) -> int:
+    from ddbwizard.core import flow
     from ddbwizard.core.stream import resolve_stream
-    from ddbwizard.core.template import build_template, render_checked
 
     answers, reporter = run.answers, run.reporter
     stream = resolve_stream(aws, answers, reporter, run.confirm)
     if stream.enabled_now:
         run.changed.append(f"a {stream.view_type} stream was enabled on {answers.table.name}")
-    deployer = Deployer(aws.client("cloudformation"), reporter)
-    if deployer.stack_status(answers.stack.name) is None:
-        _refuse_name_clash(aws, answers)
-    body = render_checked(build_template(answers, stream.arn), "yaml")
-    plan = deployer.plan(
-        answers.stack.name, body, dict(answers.stack.tags), replace_failed=run.args.replace_failed
+    deployment = flow.plan_deploy(
+        aws, answers, stream.arn, reporter, replace_failed=run.args.replace_failed
     )
+    plan = deployment.plan
     if plan.empty:
         reporter.step("No changes to deploy")
-        _summary(run, aws, deployer.outputs(answers.stack.name), stream.arn, "UNCHANGED")
+        _summary(run, flow.unchanged(aws, deployment, stream.arn))
         return 0
+    reporter.step(f"Change set {plan.change_set_name} ({plan.kind}):")
     for change in plan.changes:
-        reporter.info(f"{change.action:<7} {change.logical_id} ({change.resource_type})")
+        replace = f" (replacement: {change.replacement})" if change.replacement else ""
+        reporter.info(f"{change.action:<7} {change.logical_id} ({change.resource_type}){replace}")
     if run.args.dry_run:
-        deployer.discard(plan)
+        deployment.deployer.discard(plan)
         reporter.step("Dry run: the change set was deleted; nothing was deployed")
         return 0
-    result = deployer.execute(plan)
+    done = flow.execute_deploy(aws, deployment, stream.arn)
     run.changed.append(f"stack {answers.stack.name} deployed")
-    reporter.step(f"Stack {answers.stack.name}: {result.status}")
-    for key, value in result.outputs.items():
-        reporter.info(f"{key:<22} {value}")
-    _summary(run, aws, result.outputs, stream.arn, result.status)
+    reporter.step(f"Stack {done.stack}: {done.status} in {done.elapsed:.0f} s")
+    _summary(run, done)
     return 0
 
 
-def _refuse_name_clash(aws: Any, answers: Answers) -> None:
-    """A function or log group of the same name outside the stack would fail the create late."""
-    clashes = []
-    if aws.function_exists(answers.function_name):
-        clashes.append(f"a Lambda function named {answers.function_name}")
-    if aws.log_group_exists(answers.log_group_name):
-        clashes.append(f"a log group named {answers.log_group_name}")
-    if clashes:
-        raise UsageError(
-            f"{' and '.join(clashes)} already exist(s) outside stack {answers.stack.name}",
-            "Choose another stack.name, or delete them first.",
-        )
-
-
-def _summary(run: Run, aws: Any, outputs: dict[str, str], stream_arn: str, status: str) -> None:
-    mapping_id = outputs.get("EventSourceMappingId")
-    mapping = aws.mapping(mapping_id) if mapping_id else None
-    if mapping is not None:
+def _summary(run: Run, done: Outcome) -> None:
+    for key, value in done.outputs.items():
+        run.reporter.info(f"{key:<22} {value}")
+    if done.mapping is not None:
         run.reporter.info(
-            f"Trigger {mapping.uuid}: {mapping.state}, last result {mapping.last_processing_result}"
+            f"Trigger {done.mapping.uuid}: {done.mapping.state}, "
+            f"last result {done.mapping.last_processing_result}"
         )
     if run.args.json:
-        summary = {
-            "stack": run.answers.stack.name,
-            "status": status,
-            "outputs": outputs,
-            "stream_arn": stream_arn,
-            "mapping": None
-            if mapping is None
-            else {
-                "uuid": mapping.uuid,
-                "state": mapping.state,
-                "last_processing_result": mapping.last_processing_result,
-            },
-        }
-        print(json.dumps(summary, indent=2))
-    else:
-        run.reporter.info(f"Repeat this deploy: ddbwizard --answers {run.args.answers} --yes")
+        print(json.dumps(done.as_json(), indent=2))
 
 
-def _destroy(run: Run, aws: Any) -> int:
+def _destroy(run: Run, aws: Aws) -> int:
     from ddbwizard.core.deploy import Deployer
 
     name = run.answers.stack.name
@@ -209,8 +177,10 @@ def _destroy(run: Run, aws: Any) -> int:
     return 0
 
 
-def _follow_logs(run: Run, aws: Any, write_demo_item: bool) -> int:
+def _follow_logs(run: Run, aws: Aws, write_demo_item: bool) -> int:
     """Follow the log group until Ctrl-C (exit 0); a missing group is waited for."""
+    from ddbwizard.core.flow import LogTail
+
     group = run.answers.log_group_name
     poller = None
     if run.args.local:
@@ -219,16 +189,16 @@ def _follow_logs(run: Run, aws: Any, write_demo_item: bool) -> int:
         poller = LocalPoller(aws)
         poller.start()
         if write_demo_item:
-            aws.put_item(run.answers.table.name, demo_item())
+            aws.put_item(run.answers.table.name, demo_item(run.answers.table.name))
             run.reporter.info(f"Wrote a demo item to {run.answers.table.name}")
     run.reporter.step(f"Following {group} (Ctrl-C to stop)")
-    start, token, said_waiting = int(time.time() * 1000) - 3_600_000, None, False
+    tail = LogTail(aws, group, int(time.time() * 1000) - 3_600_000)
+    said_waiting = False
     try:
         while True:
-            lines, token = aws.log_events(group, start, token)
+            lines = tail.poll()
             for line in lines:
                 print(line.message, flush=True)
-                start = max(start, line.timestamp_ms + 1)
             if not lines and not said_waiting:
                 run.reporter.info("No log events yet; waiting for the function to run")
                 said_waiting = True

@@ -1,0 +1,240 @@
+"""The wizard's steps as engine calls, shared by the headless runner, the prompts and the TUI.
+
+Each function is plain synchronous code: the interactive front ends call them from
+workers or between prompts; none of them knows about a screen.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from ddbwizard.core.answers import Answers, dump_answers
+from ddbwizard.core.errors import UsageError
+from ddbwizard.core.files import write_atomic
+from ddbwizard.core.report import Reporter
+
+if TYPE_CHECKING:
+    from ddbwizard.core.aws import Aws, Identity, LogLine, MappingInfo
+    from ddbwizard.core.deploy import Deployer, DeployResult, Plan
+    from ddbwizard.core.local import LocalEmulator
+    from ddbwizard.core.template import Summary
+
+
+@dataclass
+class Connection:
+    """A connected facade, who we are, and the emulator behind it under --local."""
+
+    aws: Aws
+    identity: Identity
+    emulator: LocalEmulator | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.emulator is not None
+
+    def close(self) -> None:
+        if self.emulator is not None:
+            self.emulator.stop()
+            self.emulator = None
+
+
+def connect(
+    profile: str | None, region: str | None, endpoint_url: str | None, local: bool
+) -> Connection:
+    """Open a session (or start the emulator and seed it) and confirm the identity."""
+    from ddbwizard.core.aws import Aws, make_session
+
+    if not local:
+        aws = Aws(make_session(profile, region), endpoint_url)
+        return Connection(aws, aws.identity())
+    from ddbwizard.core.local import LocalEmulator
+
+    emulator = LocalEmulator().start()
+    try:
+        emulator.seed()
+        aws = Aws(make_session(None, emulator.region), emulator.endpoint_url)
+        return Connection(aws, aws.identity(), emulator)
+    except BaseException:
+        emulator.stop()
+        raise
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the review step shows: the template both ways and its plain-words summary."""
+
+    yaml: str
+    json: str
+    summary: Summary
+
+    def text(self, fmt: Literal["yaml", "json"]) -> str:
+        return self.yaml if fmt == "yaml" else self.json
+
+
+def review(answers: Answers, stream_arn: str) -> Review:
+    from ddbwizard.core.template import build_template, render_checked, summarize
+
+    template = build_template(answers, stream_arn)
+    return Review(
+        render_checked(template, "yaml"),
+        render_checked(template, "json"),
+        summarize(answers, stream_arn),
+    )
+
+
+def answers_path(answers: Answers, folder: Path | None = None) -> Path:
+    """Where an interactive run saves its answers: ./ddbwizard-<stack>.yaml."""
+    return (folder or Path.cwd()) / f"ddbwizard-{answers.stack.name}.yaml"
+
+
+def save_answers(answers: Answers, path: Path) -> Path:
+    """Write the answers file atomically, with a header saying how to replay it."""
+    header = (
+        "# ddbwizard answers file: replay with the command below, or edit and replay.\n"
+        f"# {repeat_command(path, local=False)}\n"
+    )
+    write_atomic(path, header + dump_answers(answers))
+    return path
+
+
+def repeat_command(path: Path, local: bool) -> str:
+    """The one command that repeats this deploy without prompts."""
+    shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+    return f"ddbwizard{' --local' if local else ''} --answers {shlex.quote(str(shown))} --yes"
+
+
+def refuse_name_clash(aws: Aws, answers: Answers) -> None:
+    """A function or log group of the same name outside the stack would fail the create late."""
+    clashes = []
+    if aws.function_exists(answers.function_name):
+        clashes.append(f"a Lambda function named {answers.function_name}")
+    if aws.log_group_exists(answers.log_group_name):
+        clashes.append(f"a log group named {answers.log_group_name}")
+    if clashes:
+        raise UsageError(
+            f"{' and '.join(clashes)} already exist(s) outside stack {answers.stack.name}",
+            "Choose another stack name, or delete them first.",
+        )
+
+
+@dataclass
+class Deployment:
+    """A planned deploy: the deployer that made the plan, and the plan."""
+
+    deployer: Deployer
+    plan: Plan
+
+
+def plan_deploy(
+    aws: Aws,
+    answers: Answers,
+    stream_arn: str,
+    reporter: Reporter,
+    *,
+    replace_failed: bool = False,
+    confirm_replace: Callable[[str], bool] | None = None,
+) -> Deployment:
+    """Check names, build the template and make the change set (CREATE or UPDATE)."""
+    from ddbwizard.core.deploy import Deployer
+    from ddbwizard.core.template import build_template, render_checked
+
+    deployer = Deployer(aws.client("cloudformation"), reporter)
+    if deployer.stack_status(answers.stack.name) is None:
+        refuse_name_clash(aws, answers)
+    body = render_checked(build_template(answers, stream_arn), "yaml")
+    plan = deployer.plan(
+        answers.stack.name,
+        body,
+        dict(answers.stack.tags),
+        replace_failed=replace_failed,
+        confirm_replace=confirm_replace,
+    )
+    return Deployment(deployer, plan)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the done step shows: status, outputs and the trigger's state."""
+
+    stack: str
+    status: str
+    outputs: dict[str, str]
+    stream_arn: str
+    mapping: MappingInfo | None = None
+    elapsed: float = 0.0
+    events: tuple[object, ...] = field(default=(), compare=False)
+
+    def as_json(self) -> dict[str, object]:
+        mapping = self.mapping
+        return {
+            "stack": self.stack,
+            "status": self.status,
+            "outputs": self.outputs,
+            "stream_arn": self.stream_arn,
+            "mapping": None
+            if mapping is None
+            else {
+                "uuid": mapping.uuid,
+                "state": mapping.state,
+                "last_processing_result": mapping.last_processing_result,
+            },
+        }
+
+
+def outcome(aws: Aws, stack: str, status: str, outputs: dict[str, str], stream_arn: str) -> Outcome:
+    mapping_id = outputs.get("EventSourceMappingId")
+    mapping = aws.mapping(mapping_id) if mapping_id else None
+    return Outcome(stack, status, outputs, stream_arn, mapping)
+
+
+def execute_deploy(aws: Aws, deployment: Deployment, stream_arn: str) -> Outcome:
+    """Execute the change set, watch it to the end, and read the trigger's state."""
+    result: DeployResult = deployment.deployer.execute(deployment.plan)
+    done = outcome(aws, result.stack_name, result.status, result.outputs, stream_arn)
+    return Outcome(
+        done.stack,
+        done.status,
+        done.outputs,
+        stream_arn,
+        done.mapping,
+        result.elapsed,
+        result.events,
+    )
+
+
+def unchanged(aws: Aws, deployment: Deployment, stream_arn: str) -> Outcome:
+    """The outcome of an empty change set: the stack as it is."""
+    name = deployment.plan.stack_name
+    return outcome(aws, name, "UNCHANGED", deployment.deployer.outputs(name), stream_arn)
+
+
+class LogTail:
+    """Follows a log group: each `poll()` returns the events not seen before, oldest first.
+
+    A missing log group (the function never ran) is simply empty; the caller keeps polling.
+    """
+
+    def __init__(self, aws: Aws, group: str, since_ms: int) -> None:
+        self._aws, self._group, self._since = aws, group, since_ms
+        self._seen: set[str] = set()
+
+    def poll(self) -> list[LogLine]:
+        fresh: list[LogLine] = []
+        token: str | None = None
+        while True:
+            lines, token = self._aws.log_events(self._group, self._since, token)
+            for line in lines:
+                key = line.event_id or f"{line.timestamp_ms}:{line.stream}:{line.message}"
+                if key not in self._seen:
+                    self._seen.add(key)
+                    fresh.append(line)
+            if not token:
+                break
+        if fresh:
+            # Keep re-reading the last millisecond: events can share it.
+            self._since = max(self._since, *(line.timestamp_ms for line in fresh))
+        return sorted(fresh, key=lambda line: line.timestamp_ms)
