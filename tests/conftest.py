@@ -92,7 +92,7 @@ def moto_server() -> Iterator[MotoServer]:
 
     from moto.server import ThreadedMotoServer
 
-    from ddbwizard.core.local import moto_keeps_stream_records
+    from ddbwizard.core.local import moto_behaves_like_aws
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -100,7 +100,7 @@ def moto_server() -> Iterator[MotoServer]:
     host, port = server.get_host_and_port()
     running = MotoServer(f"http://{host}:{port}")
     running.configure({"lambda": {"use_docker": False}})
-    with moto_keeps_stream_records():  # stream records stay readable after a mapping exists
+    with moto_behaves_like_aws():  # stream records stay readable; stack outputs appear
         yield running
     server.stop()
 

@@ -131,25 +131,39 @@ def demo_item(table: str = "orders") -> dict[str, Any]:
 
 
 @contextmanager
-def moto_keeps_stream_records() -> Iterator[None]:
-    """Stop moto from "invoking" functions on table writes.
+def moto_behaves_like_aws() -> Iterator[None]:
+    """Two moto 5.2.5 gaps the emulator closes while it runs.
 
-    moto calls a mapping's function on every write (through Docker, which is off) and then
-    empties the shard's records, so a stream reader sees nothing. The emulator plays the
-    poller itself (LocalPoller), so moto's delivery is turned off while the emulator runs.
+    - moto calls a mapping's function on every table write (through Docker, which is off)
+      and then empties the shard's records, so a stream reader sees nothing. The emulator
+      plays the poller itself (LocalPoller), so moto's delivery is turned off.
+    - moto never fills in a stack's Outputs after ExecuteChangeSet (they are computed when
+      the REVIEW_IN_PROGRESS stack is made, before any resource exists); they are
+      recomputed from the change set's template once it is applied, as AWS does.
     """
     from moto.awslambda.models import LambdaBackend
+    from moto.cloudformation.models import ChangeSet
 
-    original = LambdaBackend.send_dynamodb_items
+    original_send = LambdaBackend.send_dynamodb_items
+    original_apply = ChangeSet.apply
 
     def keep(self: Any, function_arn: str, items: list[Any], source: str) -> str:
         return ""  # falsy: moto keeps the records
 
+    def apply_with_outputs(self: Any) -> None:
+        original_apply(self)
+        stack = self.stack
+        stack.template = self.template
+        stack._parse_template()
+        stack.output_map = stack._create_output_map()
+
     LambdaBackend.send_dynamodb_items = keep  # type: ignore[method-assign]
+    ChangeSet.apply = apply_with_outputs  # type: ignore[method-assign]
     try:
         yield
     finally:
-        LambdaBackend.send_dynamodb_items = original  # type: ignore[method-assign]
+        LambdaBackend.send_dynamodb_items = original_send  # type: ignore[method-assign]
+        ChangeSet.apply = original_apply  # type: ignore[method-assign]
 
 
 class LocalEmulator:
@@ -187,7 +201,7 @@ class LocalEmulator:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        self._patch = moto_keeps_stream_records()
+        self._patch = moto_behaves_like_aws()
         self._patch.__enter__()
         try:
             self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

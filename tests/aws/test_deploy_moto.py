@@ -102,6 +102,15 @@ def test_outputs_after_a_change_set_deploy(deployer: Deployer) -> None:
     assert set(result.outputs) == {"QueueUrl", "QueueArn"}
 
 
+def test_the_emulator_fills_outputs_after_a_change_set_deploy(deployer: Deployer) -> None:
+    from ddbwizard.core.local import moto_behaves_like_aws
+
+    with moto_behaves_like_aws():
+        result = deployer.execute(deployer.plan(STACK, template(), TAGS))
+        assert set(result.outputs) == {"QueueUrl", "QueueArn"}
+        assert result.outputs["QueueArn"].startswith("arn:aws:sqs:us-east-1:")
+
+
 def test_outputs_reads_the_stack_outputs(cfn: Any, deployer: Deployer) -> None:
     cfn.create_stack(StackName=STACK, TemplateBody=template())
 

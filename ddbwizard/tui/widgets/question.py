@@ -1,0 +1,168 @@
+"""One core.steps.Question rendered as a form field: prompt, control, help and inline problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Select, Static, Switch, TextArea
+from textual.widgets.option_list import Option
+
+from ddbwizard.core.answers import Answers
+from ddbwizard.core.steps import AnswerProblem, Choice, Question
+
+NO_DESTINATION = "none"
+CREATE_QUEUE = "create"
+
+
+def field_id(question: Question) -> str:
+    return "q-" + question.id.replace(".", "-").replace("_", "-")
+
+
+def _option(choice: Choice) -> Option:
+    prompt = Text.assemble((str(choice.label), "bold"))
+    if choice.help:
+        prompt.append("\n" + choice.help, "dim")
+    return Option(prompt)
+
+
+class QuestionField(Vertical):
+    """Shows one question; posts Edited with a parsed value (or the parse problem)."""
+
+    DEFAULT_CSS = """
+    QuestionField { height: auto; margin-bottom: 1; }
+    QuestionField > .prompt { text-style: bold; }
+    QuestionField > .help { color: $text-muted; }
+    QuestionField > .problem { color: $text-error; display: none; }
+    QuestionField.-invalid > .problem { display: block; }
+    QuestionField > OptionList { height: auto; max-height: 12; }
+    QuestionField > TextArea { height: 6; }
+    """
+
+    class Edited(Message):
+        """The user changed the field: `value` parsed, or `problem` set."""
+
+        def __init__(self, field: QuestionField, value: Any, problem: str | None) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+            self.problem = problem
+
+    def __init__(self, question: Question, answers: Answers) -> None:
+        super().__init__(id=field_id(question))
+        self.question = question
+        self._choices = question.options(answers)
+        self._current = question.current(answers)
+
+    @property
+    def problem(self) -> str | None:
+        return self.query_one(".problem", Static).content.plain or None if self.has_class(
+            "-invalid"
+        ) else None
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        yield Label(q.prompt + (f"  [dim]({q.hint})[/]" if q.hint else ""), classes="prompt")
+        yield self._control()
+        yield Static(q.help, classes="help")
+        yield Static("", classes="problem")
+
+    def _control(self) -> Widget:
+        q, current = self.question, self._current
+        if q.kind == "bool":
+            return Switch(value=bool(current))
+        if q.kind == "choice" and any(c.help for c in self._choices):
+            options = OptionList(*(_option(c) for c in self._choices))
+            options.highlighted = self._index(current)
+            return options
+        if q.kind == "choice":
+            return Select(
+                [(c.label, i) for i, c in enumerate(self._choices)],
+                value=self._index(current),
+                allow_blank=False,
+            )
+        if q.kind == "destination":
+            text = q.as_text(current) or NO_DESTINATION
+            options = [("No destination", NO_DESTINATION), ("Create a queue in the stack", CREATE_QUEUE)]
+            if text not in (NO_DESTINATION, CREATE_QUEUE):
+                options.append((text, text))
+            return Select(options, value=text, allow_blank=False)
+        if q.kind == "patterns":
+            return TextArea(q.as_text(current), soft_wrap=True, tab_behavior="indent")
+        return Input(q.as_text(current), placeholder=q.hint)
+
+    def _index(self, value: Any) -> int:
+        for i, choice in enumerate(self._choices):
+            if choice.value == value:
+                return i
+        return 0
+
+    # -- updates from the screen ----------------------------------------------------
+    def show_problem(self, problem: str | None) -> None:
+        self.query_one(".problem", Static).update(problem or "")
+        self.set_class(problem is not None, "-invalid")
+
+    def refresh_choices(self, answers: Answers) -> None:
+        """Choices that depend on other answers (the runtime follows the handler)."""
+        choices = self.question.options(answers)
+        current = self.question.current(answers)
+        select = self.query_one(Select)
+        if choices != self._choices:
+            self._choices = choices
+            select.set_options([(c.label, i) for i, c in enumerate(choices)])
+        with self.prevent(Select.Changed):
+            select.value = self._index(current)
+
+    def set_destinations(self, arns: list[str]) -> None:
+        select: Select[str] = self.query_one(Select)
+        current = select.value
+        options = [("No destination", NO_DESTINATION), ("Create a queue in the stack", CREATE_QUEUE)]
+        options += [(arn, arn) for arn in arns]
+        if isinstance(current, str) and current not in {v for _, v in options}:
+            options.append((current, current))
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            if isinstance(current, str):
+                select.value = current
+
+    # -- edits ------------------------------------------------------------------------
+    def _parsed(self, raw: str) -> None:
+        try:
+            value = self.question.parse(raw)
+        except AnswerProblem as exc:
+            self.post_message(self.Edited(self, None, str(exc)))
+            return
+        self.post_message(self.Edited(self, value, None))
+
+    @on(Input.Changed)
+    def _input(self, event: Input.Changed) -> None:
+        event.stop()
+        self._parsed(event.value)
+
+    @on(TextArea.Changed)
+    def _text(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._parsed(event.text_area.text)
+
+    @on(Switch.Changed)
+    def _switch(self, event: Switch.Changed) -> None:
+        event.stop()
+        self._parsed("true" if event.value else "false")
+
+    @on(Select.Changed)
+    def _select(self, event: Select.Changed) -> None:
+        event.stop()
+        if self.question.kind == "destination":
+            self._parsed(str(event.value))
+        elif isinstance(event.value, int):
+            self.post_message(self.Edited(self, self._choices[event.value].value, None))
+
+    @on(OptionList.OptionHighlighted)
+    def _option(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Edited(self, self._choices[event.option_index].value, None))
