@@ -136,7 +136,7 @@ def _deploy(run: Run, aws: Aws) -> int:
     plan = deployment.plan
     if plan.empty:
         reporter.step("No changes to deploy")
-        _summary(run, flow.unchanged(aws, deployment, stream.arn))
+        _summary(run, flow.unchanged(aws, answers, deployment, stream.arn))
         return 0
     reporter.step(f"Change set {plan.change_set_name} ({plan.kind}):")
     for change in plan.changes:
@@ -146,7 +146,7 @@ def _deploy(run: Run, aws: Aws) -> int:
         deployment.deployer.discard(plan)
         reporter.step("Dry run: the change set was deleted; nothing was deployed")
         return 0
-    done = flow.execute_deploy(aws, deployment, stream.arn)
+    done = flow.execute_deploy(aws, answers, deployment, stream.arn)
     run.changed.append(f"stack {answers.stack.name} deployed")
     reporter.step(f"Stack {done.stack}: {done.status} in {done.elapsed:.0f} s")
     _summary(run, done)

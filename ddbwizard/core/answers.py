@@ -393,15 +393,6 @@ class Answers(_Section):
                 "mapping.on_failure: with unlimited retries and record age, a failing record blocks its "
                 "shard for up to 24 hours and never reaches the destination; set max_retry_attempts"
             )
-        if (
-            mapping.max_retry_attempts == -1
-            and not mapping.on_failure
-            and mapping.max_record_age_seconds == -1
-        ):
-            found.append(
-                "mapping.max_retry_attempts: -1 retries a failing batch until its records expire (24 h), "
-                "holding up the shard"
-            )
         return tuple(found)
 
     def with_values(self, values: Mapping[str, Any]) -> Answers:

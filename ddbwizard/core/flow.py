@@ -185,16 +185,28 @@ class Outcome:
         }
 
 
-def outcome(aws: Aws, stack: str, status: str, outputs: dict[str, str], stream_arn: str) -> Outcome:
+def outcome(
+    aws: Aws, answers: Answers, status: str, outputs: dict[str, str], stream_arn: str
+) -> Outcome:
+    """The trigger's state after a deploy; found on the stream when the outputs lack its id."""
     mapping_id = outputs.get("EventSourceMappingId")
-    mapping = aws.mapping(mapping_id) if mapping_id else None
-    return Outcome(stack, status, outputs, stream_arn, mapping)
+    mapping: MappingInfo | None
+    if mapping_id:
+        mapping = aws.mapping(mapping_id)
+    else:
+        mine = [
+            m
+            for m in aws.mappings_on_stream(stream_arn)
+            if m.function_name == answers.function_name
+        ]
+        mapping = mine[0] if mine else None
+    return Outcome(answers.stack.name, status, outputs, stream_arn, mapping)
 
 
-def execute_deploy(aws: Aws, deployment: Deployment, stream_arn: str) -> Outcome:
+def execute_deploy(aws: Aws, answers: Answers, deployment: Deployment, stream_arn: str) -> Outcome:
     """Execute the change set, watch it to the end, and read the trigger's state."""
     result: DeployResult = deployment.deployer.execute(deployment.plan)
-    done = outcome(aws, result.stack_name, result.status, result.outputs, stream_arn)
+    done = outcome(aws, answers, result.status, result.outputs, stream_arn)
     return Outcome(
         done.stack,
         done.status,
@@ -206,10 +218,10 @@ def execute_deploy(aws: Aws, deployment: Deployment, stream_arn: str) -> Outcome
     )
 
 
-def unchanged(aws: Aws, deployment: Deployment, stream_arn: str) -> Outcome:
+def unchanged(aws: Aws, answers: Answers, deployment: Deployment, stream_arn: str) -> Outcome:
     """The outcome of an empty change set: the stack as it is."""
-    name = deployment.plan.stack_name
-    return outcome(aws, name, "UNCHANGED", deployment.deployer.outputs(name), stream_arn)
+    outputs = deployment.deployer.outputs(answers.stack.name)
+    return outcome(aws, answers, "UNCHANGED", outputs, stream_arn)
 
 
 class LogTail:

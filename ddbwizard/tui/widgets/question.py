@@ -58,12 +58,8 @@ class QuestionField(Vertical):
         self.question = question
         self._choices = question.options(answers)
         self._current = question.current(answers)
+        self.problem: str | None = None
 
-    @property
-    def problem(self) -> str | None:
-        return self.query_one(".problem", Static).content.plain or None if self.has_class(
-            "-invalid"
-        ) else None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -104,6 +100,7 @@ class QuestionField(Vertical):
 
     # -- updates from the screen ----------------------------------------------------
     def show_problem(self, problem: str | None) -> None:
+        self.problem = problem
         self.query_one(".problem", Static).update(problem or "")
         self.set_class(problem is not None, "-invalid")
 

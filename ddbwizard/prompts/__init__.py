@@ -1,0 +1,1 @@
+"""`ddbwizard --plain`: the wizard's steps (core.steps) rendered as line prompts."""

@@ -1,0 +1,53 @@
+"""Follow the echo function's log group until Ctrl-C; under --local, play the stream poller."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ddbwizard.core.answers import Answers
+from ddbwizard.core.report import Reporter
+
+if TYPE_CHECKING:
+    from ddbwizard.core.aws import Aws
+
+LOOK_BACK_MS = 3_600_000  # show the last hour's lines first
+
+
+def follow_logs(
+    aws: Aws,
+    answers: Answers,
+    reporter: Reporter,
+    out: Callable[[str], None],
+    *,
+    local: bool,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Print each log line as it arrives; Ctrl-C ends the tail (it is how the user stops it)."""
+    group, table = answers.log_group_name, answers.table.name
+    poller = None
+    if local:
+        from ddbwizard.core.local import LocalPoller, demo_item
+
+        poller = LocalPoller(aws)
+        poller.start()
+        aws.put_item(table, demo_item(table))
+        reporter.info(f"Wrote a demo item to {table}: its echo line follows")
+    reporter.step(f"Following {group} (Ctrl-C to stop)")
+    start, token, said_waiting = int(time.time() * 1000) - LOOK_BACK_MS, None, False
+    try:
+        while True:
+            lines, token = aws.log_events(group, start, token)
+            for line in lines:
+                out(line.message)
+                start = max(start, line.timestamp_ms + 1)
+            if not lines and not said_waiting:
+                reporter.info("No log events yet; waiting for the function to run")
+                said_waiting = True
+            sleep(1.0)
+    except KeyboardInterrupt:
+        reporter.info("Stopped following the logs.")
+    finally:
+        if poller is not None:
+            poller.stop()

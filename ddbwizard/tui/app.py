@@ -1,0 +1,224 @@
+"""The wizard App, the factory shared by the CLI and the tests, and `run_tui`."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker
+
+from ddbwizard.core import flow
+from ddbwizard.core.answers import Answers
+from ddbwizard.core.errors import DdbWizardError
+from ddbwizard.core.steps import STEPS, StepId
+from ddbwizard.tui.screens.base import StepScreen
+from ddbwizard.tui.screens.modals import ConfirmModal, ErrorModal, HelpScreen
+
+if TYPE_CHECKING:
+    from ddbwizard.core.aws_values import TableInfo
+    from ddbwizard.core.stream import StreamResolution
+
+ConnectFn = Callable[[str | None, str | None, str | None, bool], flow.Connection]
+MIN_SIZE = (80, 24)
+
+
+@dataclass(frozen=True)
+class Options:
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    local: bool = False
+
+
+@dataclass(frozen=True)
+class DeployFns:
+    """The engine's deploy calls; tests swap in fakes (a stack that fails, a Stubber)."""
+
+    plan: Callable[..., flow.Deployment] = flow.plan_deploy
+    execute: Callable[..., flow.Outcome] = flow.execute_deploy
+    unchanged: Callable[..., flow.Outcome] = flow.unchanged
+
+
+@dataclass
+class WizardState:
+    """What the steps have produced so far; `answers` is replaced, never mutated."""
+
+    connection: flow.Connection | None = None
+    answers: Answers | None = None
+    table: TableInfo | None = None
+    stream: StreamResolution | None = None
+    outcome: flow.Outcome | None = None
+    changed: list[str] = field(default_factory=list)  # what we changed in AWS, for quitting
+
+
+class WizardApp(App[int]):
+    """connect -> table -> stream -> trigger -> function -> review -> deploy -> done."""
+
+    TITLE = "ddbwizard"
+    CSS_PATH = "wizard.tcss"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("q", "request_quit", "Quit"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        options: Options,
+        connect: ConnectFn | flow.Connection = flow.connect,
+        *,
+        deploy: DeployFns | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+        log_interval: float = 1.5,
+        answers_dir: Any = None,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.connect_fn = connect
+        self.deploy_fns = deploy or DeployFns()
+        self.clock = clock
+        self.now_ms = now_ms
+        self.log_interval = log_interval
+        self.answers_dir = answers_dir
+        self.state = WizardState()
+
+    # -- state ------------------------------------------------------------------
+    @property
+    def connection(self) -> flow.Connection:
+        assert self.state.connection is not None, "connect first"
+        return self.state.connection
+
+    @property
+    def answers(self) -> Answers:
+        assert self.state.answers is not None, "choose a table first"
+        return self.state.answers
+
+    @answers.setter
+    def answers(self, value: Answers) -> None:
+        self.state.answers = value
+
+    @property
+    def stream_arn(self) -> str:
+        assert self.state.stream is not None, "resolve the stream first"
+        return self.state.stream.arn
+
+    def changed_aws(self, what: str) -> None:
+        self.state.changed.append(what)
+
+    # -- navigation ---------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.go("connect")
+
+    def step_screen(self, step: StepId) -> StepScreen:
+        from ddbwizard.tui.screens import connect, deploy, done, function, mapping, review
+        from ddbwizard.tui.screens import stream, tables
+
+        screens: dict[StepId, type[StepScreen]] = {
+            "connect": connect.ConnectScreen,
+            "table": tables.TableScreen,
+            "stream": stream.StreamScreen,
+            "mapping": mapping.MappingScreen,
+            "function": function.FunctionScreen,
+            "review": review.ReviewScreen,
+            "deploy": deploy.DeployScreen,
+            "done": done.DoneScreen,
+        }
+        return screens[step]()
+
+    def go(self, step: StepId) -> None:
+        self.push_screen(self.step_screen(step))
+
+    def next_step(self, current: StepId) -> None:
+        self.go(STEPS[STEPS.index(current) + 1])
+
+    def back(self) -> None:
+        steps = [s for s in self.screen_stack if isinstance(s, StepScreen)]
+        if len(steps) > 1 and self.screen is steps[-1]:
+            self.pop_screen()
+
+    def restart_from(self, step: StepId) -> None:
+        """Drop every screen after `step` (e.g. the deploy after a failure) and show it."""
+        while isinstance(self.screen, StepScreen) and self.screen.STEP != step:
+            if len(self.screen_stack) <= 2:
+                break
+            self.pop_screen()
+
+    # -- errors -----------------------------------------------------------------
+    def worker_failed(self, screen: Screen[Any], worker: Worker[Any]) -> None:
+        """The one place a failed worker ends: in place on its screen, or an error dialog."""
+        error = worker.error
+        if error is None:
+            return
+        if isinstance(screen, StepScreen) and screen.recover(worker.group, error):
+            return
+        if isinstance(error, DdbWizardError):
+            self.push_screen(ErrorModal("Something went wrong", str(error)))
+        else:
+            message = f"{type(error).__name__}: {error}"
+            self.push_screen(ErrorModal("Unexpected error", message))
+
+    # -- actions ----------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_request_quit(self) -> None:
+        if not self.state.changed:
+            self.exit(0)
+            return
+        changes = " and ".join(self.state.changed)
+        message = f"Quit ddbwizard? What was done stays in AWS: {changes}."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmModal(message, yes="Quit", no="Stay"), answered)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: keys", "Show the keys of every step", self.action_help)
+        yield SystemCommand("Toggle dark/light", "Switch the theme", self.action_toggle_theme)
+        if isinstance(screen, StepScreen):
+            yield from screen.commands()
+
+    def on_unmount(self) -> None:
+        if self.state.connection is not None:
+            self.state.connection.close()
+
+
+def make_app(
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    local: bool = False,
+    connect: ConnectFn | flow.Connection = flow.connect,
+    **kwargs: Any,
+) -> WizardApp:
+    """The one way to build the app: the CLI passes its flags, tests add fakes."""
+    return WizardApp(Options(profile, region, endpoint_url, local), connect, **kwargs)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Run the wizard full-screen; 0 after Done or a quit, 130 when interrupted."""
+    app = make_app(args.profile, args.region, args.endpoint_url, args.local)
+    try:
+        code = app.run()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if app.state.connection is not None:
+            app.state.connection.close()
+    return 0 if code is None else code

@@ -1,0 +1,125 @@
+"""Step 1: profile and region, then the identity; or the embedded emulator instead."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from ddbwizard.core.aws_errors import AwsConfigError, CredentialsError, EndpointUnreachable
+from ddbwizard.core.flow import Connection
+from ddbwizard.tui import messages
+from ddbwizard.tui.screens.base import StepScreen
+
+CONNECT_PROBLEMS = (CredentialsError, AwsConfigError, EndpointUnreachable)
+
+
+class ConnectScreen(StepScreen):
+    STEP = "connect"
+
+    def body(self) -> ComposeResult:
+        options = self.wizard.options
+        profile = options.profile or os.environ.get("AWS_PROFILE", "")
+        region = (
+            options.region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION", "")
+        )
+        with Vertical(id="connect", classes="step-body"):
+            yield Static("Connect to AWS", classes="step-title")
+            if options.local:
+                yield Static("Starting the embedded emulator (moto) with demo tables…")
+            else:
+                with Horizontal(classes="row"):
+                    yield Label("Profile", classes="field-label")
+                    yield Input(profile, placeholder="default", id="profile")
+                with Horizontal(classes="row"):
+                    yield Label("Region", classes="field-label")
+                    yield Input(region, placeholder="e.g. eu-west-1", id="region")
+            yield Static("", id="identity")
+            with Vertical(id="problem", classes="problem-box"):
+                yield Static("", id="problem-text")
+                yield Button("Use the embedded emulator instead (l)", id="local")
+            with Horizontal(classes="buttons"):
+                if not options.local:
+                    yield Button("Connect", id="connect-button")
+                yield Button("Next ›", variant="primary", id="next", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#problem").display = False
+        self.start(local=self.wizard.options.local)
+
+    def _value(self, selector: str) -> str | None:
+        found = self.query(selector)
+        return (found.first(Input).value.strip() or None) if found else None
+
+    def start(self, local: bool) -> None:
+        self.query_one("#problem").display = False
+        self.query_one("#identity", Static).update("Checking who you are (sts:GetCallerIdentity)…")
+        self.query_one("#next", Button).disabled = True
+        self.connect(self._value("#profile"), self._value("#region"), local)
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def connect(self, profile: str | None, region: str | None, local: bool) -> None:
+        fn = self.wizard.connect_fn
+        if isinstance(fn, Connection):
+            connection = fn
+        else:
+            options = self.wizard.options
+            connection = fn(profile, region, None if local else options.endpoint_url, local)
+        self.post_message(messages.Connected(connection))
+
+    def on_connected(self, message: messages.Connected) -> None:
+        old = self.wizard.state.connection
+        if old is not None and old is not message.connection:
+            old.close()
+        self.wizard.state.connection = message.connection
+        who = message.connection.identity
+        where = " (embedded emulator)" if message.connection.local else ""
+        self.query_one("#identity", Static).update(
+            f"[b]Account[/] {who.account}   [b]Region[/] {who.region}{where}\n[dim]{who.arn}[/]"
+        )
+        next_button = self.query_one("#next", Button)
+        next_button.disabled = False
+        next_button.focus()
+        if self.wizard.options.local or message.connection.local:
+            self.action_next()
+
+    def recover(self, group: str, error: BaseException) -> bool:
+        if group != "connect" or not isinstance(error, CONNECT_PROBLEMS):
+            return False
+        self.query_one("#identity", Static).update("")
+        self.query_one("#problem-text", Static).update(
+            f"[b]Could not connect[/]\n{error}\n\n"
+            "Fix the profile or region above and press Connect, "
+            "or try the wizard on the embedded emulator."
+        )
+        self.query_one("#problem").display = True
+        return True
+
+    @on(Button.Pressed, "#connect-button")
+    @on(Input.Submitted)
+    def _reconnect(self) -> None:
+        self.start(local=False)
+
+    @on(Button.Pressed, "#local")
+    def action_local(self) -> None:
+        self.start(local=True)
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        if self.wizard.state.connection is not None:
+            self.wizard.next_step(self.STEP)
+
+    def key_l(self) -> None:
+        if self.query_one("#problem").display:
+            self.action_local()
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Use the embedded emulator", "Start moto with demo tables", self.action_local
+        )

@@ -1,0 +1,101 @@
+"""Modal dialogs with typed results: confirm (bool), error (None), help (None)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+KEYS = """\
+[b]Everywhere[/]
+  enter        next step / choose         escape   back one step
+  tab          next field                 ?        this help
+  ctrl+p       command palette            ctrl+t   dark / light theme
+  q, ctrl+q    quit (asks once AWS was changed)
+
+[b]Table[/]   type to filter · r refresh · enter choose
+[b]Stream[/]  c copy the stream ARN
+[b]Review[/]  t YAML/JSON · e export template · s save answers
+[b]Deploy[/]  enter deploy the change set · d delete and retry (failed stack)
+[b]Done[/]    c copy the selected output · w write a demo item (--local)
+"""
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no; names the change it is about."""
+
+    BINDINGS = [
+        Binding("escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n", "answer(False)", "No", show=False),
+    ]
+
+    def __init__(self, message: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog-screen")
+        self.message = message
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.message, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, variant="primary", id="yes")
+                yield Button(self.no, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class ErrorModal(ModalScreen[None]):
+    """The user message of a failed call (never a traceback)."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog error"):
+            yield Static(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(self.message, classes="dialog-body", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", variant="error", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of every step."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static("Keys", classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(KEYS, classes="dialog-body")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,166 @@
+"""Step 2: the region's tables, listed page by page and described as the answers come."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from ddbwizard.core.aws_values import TableInfo
+from ddbwizard.core.steps import start_answers
+from ddbwizard.tui import messages
+from ddbwizard.tui.screens.base import StepScreen
+
+COLUMNS = ("Table", "Stream", "View type", "Items", "Status")
+
+
+def _row(name: str, info: TableInfo | None) -> tuple[str | Text, ...]:
+    if info is None:
+        return (name, Text("…", "dim"), "", "", Text("loading", "dim"))
+    if info.error:
+        return (name, "?", "", "", Text("UNKNOWN", "red"))
+    stream = Text("on", "green") if info.stream_enabled else Text("off", "yellow")
+    items = "" if info.item_count is None else f"{info.item_count:,}"
+    status = Text(info.status, "" if info.status == "ACTIVE" else "yellow")
+    return (name, stream, info.view_type or "", items, status)
+
+
+class TableScreen(StepScreen):
+    STEP = "table"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *StepScreen.BINDINGS,
+        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "filter", "Filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.infos: dict[str, TableInfo] = {}
+
+    def body(self) -> ComposeResult:
+        with Vertical(classes="step-body"):
+            yield Static("Choose the table whose changes the function should see", classes="step-title")
+            yield Input(placeholder="Type to filter tables", id="filter")
+            yield DataTable(id="tables", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="tables-status", classes="status-line")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column)
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.names, self.infos = [], {}
+        self._status(f"Listing tables in {self.wizard.connection.identity.region}…")
+        self._render_rows()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="tables", exit_on_error=False)
+    def load(self) -> None:
+        aws = self.wizard.connection.aws
+        names: list[str] = []
+        for page in aws.iter_table_name_pages():
+            names.extend(page)
+            self.post_message(messages.TableNames(page))
+        for info in aws.describe_tables(names):
+            self.post_message(messages.TableDescribed(info))
+        self.post_message(messages.TablesLoaded(len(names)))
+
+    def on_table_names(self, message: messages.TableNames) -> None:
+        self.names.extend(message.names)
+        self._status(f"{len(self.names)} tables; reading their streams…")
+        self._render_rows()
+
+    def on_table_described(self, message: messages.TableDescribed) -> None:
+        info = message.info
+        self.infos[info.name] = info
+        table = self.query_one(DataTable)
+        if info.name in table.rows:
+            for column, value in zip(COLUMNS, _row(info.name, info), strict=True):
+                table.update_cell(info.name, column, value)
+
+    def on_tables_loaded(self, message: messages.TablesLoaded) -> None:
+        identity = self.wizard.connection.identity
+        if message.count == 0:
+            self._status(
+                f"[b]No DynamoDB tables in {identity.region}[/] (account {identity.account}). "
+                "Check the region and the profile (Escape goes back)."
+            )
+        else:
+            self._status(
+                f"{message.count} tables in {identity.region}. Enter chooses, r refreshes."
+            )
+
+    def _status(self, text: str) -> None:
+        self.query_one("#tables-status", Static).update(text)
+
+    def _render_rows(self) -> None:
+        text = self.query_one("#filter", Input).value.strip().lower()
+        table = self.query_one(DataTable)
+        table.clear()
+        for name in self.names:
+            if text in name.lower():
+                table.add_row(*_row(name, self.infos.get(name)), key=name)
+
+    @on(Input.Changed, "#filter")
+    def _filtered(self) -> None:
+        self._render_rows()
+
+    @on(Input.Submitted, "#filter")
+    def _submitted(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def key_down(self) -> None:
+        if self.query_one("#filter", Input).has_focus:
+            self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        name = event.row_key.value
+        if name is not None:
+            self.choose(name)
+
+    def action_next(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if key is not None:
+                self.choose(key)
+
+    def choose(self, name: str) -> None:
+        info = self.infos.get(name)
+        if info is None:
+            self.notify(f"Still reading table {name}…", severity="warning")
+            return
+        if info.error:
+            self.notify(info.error, title=f"Cannot read {name}", severity="error")
+            return
+        app = self.wizard
+        if app.state.answers is None or app.answers.table.name != name:
+            options = app.options
+            aws = {"profile": options.profile, "region": app.connection.identity.region}
+            if options.endpoint_url:
+                aws["endpoint_url"] = options.endpoint_url
+            app.answers = start_answers(name, aws={k: v for k, v in aws.items() if v})
+            app.state.stream = None
+        if info.view_type:
+            app.answers = app.answers.with_values({"stream.view_type": info.view_type})
+        app.state.table = info
+        app.next_step(self.STEP)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield from super().commands()
+        yield SystemCommand("Refresh tables", "List the tables again", self.action_refresh)
