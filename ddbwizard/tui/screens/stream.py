@@ -1,0 +1,182 @@
+"""Step 3: reuse the table's stream, or choose a view type, confirm, and wait until ENABLED."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+from textual.worker import get_current_worker
+
+from ddbwizard.core.steps import AnswerProblem, questions_for
+from ddbwizard.core.stream import Declined, StreamResolution, resolve_stream
+from ddbwizard.tui import messages
+from ddbwizard.tui.reporter import TuiReporter
+from ddbwizard.tui.screens.base import StepScreen
+from ddbwizard.tui.screens.modals import ConfirmModal
+from ddbwizard.tui.widgets.question import QuestionField
+
+VIEW_TYPE = questions_for("stream")[0]
+
+
+class StreamScreen(StepScreen):
+    STEP = "stream"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *StepScreen.BINDINGS,
+        Binding("c", "copy_arn", "Copy ARN"),
+    ]
+
+    def body(self) -> ComposeResult:
+        app = self.wizard
+        table = app.state.table
+        assert table is not None
+        has_stream = table.stream_enabled or app.state.stream is not None
+        with VerticalScroll(classes="step-body"):
+            yield Static(f"Stream of table [b]{table.name}[/]", classes="step-title")
+            if not has_stream:
+                yield Static(
+                    f"Table {table.name} has no stream yet. Choose what each record carries; "
+                    "ddbwizard enables the stream after you confirm.",
+                    classes="intro",
+                )
+                yield QuestionField(VIEW_TYPE, app.answers)
+            yield Static("", id="stream-status", classes="status-line")
+            yield Static("", id="stream-result", classes="result-box")
+            with Horizontal(classes="buttons"):
+                if not has_stream:
+                    yield Button("Enable stream", variant="warning", id="enable")
+                yield Button("Next ›", variant="primary", id="next", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#stream-result").display = False
+        state = self.wizard.state
+        if state.stream is not None:
+            self.show(state.stream)
+        elif state.table is not None and state.table.stream_enabled:
+            self.resolve()
+
+    @on(QuestionField.Edited)
+    def _edited(self, event: QuestionField.Edited) -> None:
+        if event.problem is None:
+            try:
+                self.wizard.answers = event.field.question.apply(self.wizard.answers, event.value)
+            except AnswerProblem as exc:
+                event.field.show_problem(str(exc))
+                return
+        event.field.show_problem(event.problem)
+
+    @on(Button.Pressed, "#enable")
+    def _enable(self) -> None:
+        self.resolve()
+
+    def resolve(self) -> None:
+        for button in self.query("#enable").results(Button):
+            button.disabled = True
+        self._status("Checking the table…")
+        self.run_resolve()
+
+    @work(thread=True, exclusive=True, group="stream", exit_on_error=False)
+    def run_resolve(self) -> None:
+        app = self.wizard
+        resolution = resolve_stream(
+            app.connection.aws, app.answers, TuiReporter(self), self._confirm_from_worker
+        )
+        self.post_message(messages.StreamResolved(resolution))
+
+    def _confirm_from_worker(self, question: str) -> bool:
+        """Called on the worker thread: show the modal on the UI thread and wait for it."""
+        answer: Future[bool] = Future()
+        worker = get_current_worker()
+
+        def show() -> None:
+            self.app.push_screen(
+                ConfirmModal(question, yes="Enable", no="Cancel"),
+                lambda yes: answer.set_result(bool(yes)),
+            )
+
+        self.app.call_from_thread(show)
+        while True:
+            try:
+                return answer.result(timeout=0.2)
+            except FutureTimeout:
+                if worker.is_cancelled:
+                    return False
+
+    def on_report_line(self, message: messages.ReportLine) -> None:
+        self._status(message.text, warn=message.kind == "warn")
+
+    def on_waiting(self, message: messages.Waiting) -> None:
+        self._status(f"Waiting: {message.what} ({message.elapsed:.0f} s)")
+
+    def on_stream_resolved(self, message: messages.StreamResolved) -> None:
+        resolution = message.resolution
+        app = self.wizard
+        app.state.stream = resolution
+        if resolution.view_type != app.answers.stream.view_type:
+            app.answers = app.answers.with_values({"stream.view_type": resolution.view_type})
+        if resolution.enabled_now:
+            app.changed_aws(f"a stream was enabled on {app.answers.table.name}")
+        self.show(resolution)
+
+    def show(self, resolution: StreamResolution) -> None:
+        readers = "\n".join(
+            f"  • {r.function_name or r.uuid} ({r.state})" for r in resolution.readers
+        )
+        lines = [
+            f"[b]View type[/]  {resolution.view_type}"
+            + ("  [green](enabled just now)[/]" if resolution.enabled_now else ""),
+            "[b]Latest stream ARN[/] (c copies it)",
+            resolution.arn,
+            f"[b]Functions reading it[/]  {len(resolution.readers) or 'none'}",
+        ]
+        if readers:
+            lines.append(readers)
+        lines += [f"[yellow]⚠ {w}[/]" for w in resolution.warnings]
+        result = self.query_one("#stream-result", Static)
+        result.update("\n".join(lines))
+        result.display = True
+        self._status("")
+        for field in self.query(QuestionField):
+            field.disabled = True
+        next_button = self.query_one("#next", Button)
+        next_button.disabled = False
+        next_button.focus()
+
+    def recover(self, group: str, error: BaseException) -> bool:
+        if group == "stream" and isinstance(error, Declined):
+            self._status("")
+            for button in self.query("#enable").results(Button):
+                button.disabled = False
+            self.notify(str(error), title="Nothing was changed")
+            return True
+        if group == "stream":
+            self._status("")
+            for button in self.query("#enable").results(Button):
+                button.disabled = False
+        return False
+
+    def _status(self, text: str, warn: bool = False) -> None:
+        self.query_one("#stream-status", Static).update(f"[yellow]{text}[/]" if warn else text)
+
+    def action_copy_arn(self) -> None:
+        stream = self.wizard.state.stream
+        if stream is None:
+            self.notify("No stream yet", severity="warning")
+            return
+        self.app.copy_to_clipboard(stream.arn)
+        self.notify(stream.arn, title="Stream ARN copied")
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        if self.wizard.state.stream is not None:
+            self.wizard.next_step(self.STEP)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield from super().commands()
+        yield SystemCommand("Copy stream ARN", "Copy the stream ARN", self.action_copy_arn)
