@@ -61,6 +61,7 @@ class Question:
     choices: Callable[[Answers], tuple[Choice, ...]] | None = None
     advanced: bool = False
     hint: str = ""
+    resets: tuple[str, ...] = ()  # answers that fall back to their default when they no longer fit
 
     @property
     def section(self) -> str:
@@ -115,7 +116,12 @@ class Question:
     def apply(self, answers: Answers, value: Any) -> Answers:
         """A new Answers with this question's value; raises AnswerProblem with the model's reason."""
         try:
-            return answers.with_values({self.id: value})
+            try:
+                return answers.with_values({self.id: value})
+            except AnswersError:
+                if not self.resets:
+                    raise
+                return answers.with_values({self.id: value, **dict.fromkeys(self.resets)})
         except AnswersError as exc:
             mine = [p for p in exc.problems if p.startswith(self.id)]
             reason = (mine or exc.problems)[0]
@@ -294,6 +300,7 @@ QUESTIONS: tuple[Question, ...] = (
         "choice",
         "function",
         choices=_fixed(Choice("python", "python"), Choice("nodejs", "nodejs")),
+        resets=("function.runtime",),
     ),
     Question(
         "function.runtime", "Runtime", "Current Lambda runtimes.", "choice", "function", _runtimes
