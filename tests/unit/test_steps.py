@@ -27,7 +27,8 @@ def test_every_question_is_a_field_of_the_answers_file(answers: Answers) -> None
         section, key = question.id.split(".", 1)
         assert key in type(getattr(answers, section)).model_fields, question.id
         assert question.step in STEPS
-        assert question.prompt and question.help
+        assert question.prompt
+        assert question.help
     assert set(data) >= {q.section for q in QUESTIONS}
 
 
