@@ -49,9 +49,7 @@ def test_local_seed_deploys_and_the_log_tail_shows_echo_lines(tmp_path: Path) ->
     assert process.returncode == 0, stderr
     assert "CREATE_COMPLETE" in stderr
     names = [r["eventName"] for r in echoed]
-    assert (
-        "INSERT" in names and "MODIFY" in names and "REMOVE" in names
-    )  # TRIM_HORIZON replays the seed
+    assert {"INSERT", "MODIFY", "REMOVE"} <= set(names)  # TRIM_HORIZON replays the seed
     demo = [r for r in echoed if "demo#" in str(r.get("keys"))]
     assert demo, echoed
     assert demo[0]["newImage"]["message"].startswith("Hello from ddbwizard")  # type: ignore[index]
