@@ -22,10 +22,25 @@ class _StrictLoader(yaml.SafeLoader):
     `2026-01-01` is a date. Here they stay strings, so the schema rejects them by name.
     """
 
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):  # aliases can expand exponentially ("bombs")
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in an answers file", mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                problem = "a key must be a plain value, not a list or a mapping"
+                raise yaml.constructor.ConstructorError(
+                    None, None, problem, key_node.start_mark
+                ) from None
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 problem = f"duplicate key {key!r} (first at line {first})"
@@ -49,8 +64,41 @@ for _tag, _pattern, _first in (
     _StrictLoader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
 
 
+MAX_DEPTH = 32  # an answers file needs 6 levels; deeper is a mistake, not data
+
+
 def parse_document(text: str, source: str, as_json: bool) -> Any:
-    """Parse YAML (or JSON) text; syntax errors name the line and column."""
+    """Parse YAML (or JSON) text; syntax errors name the line and column.
+
+    Nesting beyond MAX_DEPTH, and numbers too long for Python to convert, are usage errors
+    too (both would otherwise be a RecursionError or a ValueError deep in a parser).
+    """
+    try:
+        data = _parse(text, source, as_json)
+    except RecursionError:
+        raise UsageError(f"{source}: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # Python's 4,300-digit limit for int("...")
+        raise UsageError(f"{source}: not valid YAML or JSON ({exc})") from None
+    if _too_deep(data):
+        raise UsageError(f"{source}: nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+def _too_deep(data: Any) -> bool:
+    """True when lists and mappings nest more than MAX_DEPTH levels (checked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return False
+
+
+def _parse(text: str, source: str, as_json: bool) -> Any:
     if as_json:
         return _parse_json(text, source)
     try:
@@ -96,7 +144,18 @@ def read_document(path: Path) -> Any:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename."""
+    """Write `text` to `path` through a temporary file in the same folder, then rename.
+
+    A target that exists but is not a regular file (/dev/null, /dev/stdout, a FIFO) is
+    written in place: renaming over it would replace the device itself.
+    """
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write ({exc.strerror})") from None
+        return
     folder = path.parent if str(path.parent) else Path()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

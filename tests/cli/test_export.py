@@ -171,3 +171,20 @@ def test_wizard_without_a_terminal_points_at_answers() -> None:
     )
     assert result.returncode == 2
     assert "--answers" in result.stderr
+
+
+def test_export_to_a_device_writes_through_it_and_keeps_the_device(tmp_path: Path) -> None:
+    """Renaming a temporary file over /dev/null (as root) would replace the device itself."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    assert main(["--answers", str(SEED), "--export", str(fifo)]) == 0
+    reader.join(timeout=30)
+    assert received[0].startswith("AWSTemplateFormatVersion")
+    assert fifo.is_fifo()
+    assert main(["--answers", str(SEED), "--export", os.devnull]) == 0
+    assert Path(os.devnull).is_char_device()
