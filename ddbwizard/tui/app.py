@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -62,10 +62,11 @@ class WizardApp(App[int]):
 
     TITLE = "ddbwizard"
     CSS_PATH = "wizard.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "request_quit", "Quit"),
         Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
@@ -119,18 +120,24 @@ class WizardApp(App[int]):
         self.go("connect")
 
     def step_screen(self, step: StepId) -> StepScreen:
-        from ddbwizard.tui.screens import connect, deploy, done, function, mapping, review
-        from ddbwizard.tui.screens import stream, tables
+        from ddbwizard.tui.screens.connect import ConnectScreen
+        from ddbwizard.tui.screens.deploy import DeployScreen
+        from ddbwizard.tui.screens.done import DoneScreen
+        from ddbwizard.tui.screens.function import FunctionScreen
+        from ddbwizard.tui.screens.mapping import MappingScreen
+        from ddbwizard.tui.screens.review import ReviewScreen
+        from ddbwizard.tui.screens.stream import StreamScreen
+        from ddbwizard.tui.screens.tables import TableScreen
 
         screens: dict[StepId, type[StepScreen]] = {
-            "connect": connect.ConnectScreen,
-            "table": tables.TableScreen,
-            "stream": stream.StreamScreen,
-            "mapping": mapping.MappingScreen,
-            "function": function.FunctionScreen,
-            "review": review.ReviewScreen,
-            "deploy": deploy.DeployScreen,
-            "done": done.DoneScreen,
+            "connect": ConnectScreen,
+            "table": TableScreen,
+            "stream": StreamScreen,
+            "mapping": MappingScreen,
+            "function": FunctionScreen,
+            "review": ReviewScreen,
+            "deploy": DeployScreen,
+            "done": DoneScreen,
         }
         return screens[step]()
 
@@ -147,7 +154,7 @@ class WizardApp(App[int]):
 
     def restart_from(self, step: StepId) -> None:
         """Drop every screen after `step` (e.g. the deploy after a failure) and show it."""
-        while isinstance(self.screen, StepScreen) and self.screen.STEP != step:
+        while isinstance(self.screen, StepScreen) and step != self.screen.STEP:
             if len(self.screen_stack) <= 2:
                 break
             self.pop_screen()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
@@ -22,9 +22,9 @@ class StepScreen(Screen[None]):
     """A wizard step; subclasses yield their widgets from `body`."""
 
     STEP: ClassVar[StepId]
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("ctrl+n", "next", "Next", show=False),
+        Binding("ctrl+n", "next", "Next"),
     ]
 
     @property

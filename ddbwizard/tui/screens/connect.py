@@ -43,11 +43,11 @@ class ConnectScreen(StepScreen):
             yield Static("", id="identity")
             with Vertical(id="problem", classes="problem-box"):
                 yield Static("", id="problem-text")
-                yield Button("Use the embedded emulator instead (l)", id="local")
+                yield Button("Use the embedded emulator instead (l)", id="local", compact=True)
             with Horizontal(classes="buttons"):
                 if not options.local:
-                    yield Button("Connect", id="connect-button")
-                yield Button("Next ›", variant="primary", id="next", disabled=True)
+                    yield Button("Connect", id="connect-button", compact=True)
+                yield Button("Next", variant="primary", id="next", compact=True, disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#problem").display = False

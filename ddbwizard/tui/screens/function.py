@@ -21,7 +21,7 @@ class FunctionScreen(QuestionsScreen):
             for question in questions_for("function"):
                 yield QuestionField(question, answers)
             with Horizontal(classes="buttons"):
-                yield Button("Review ›", variant="primary", id="next")
+                yield Button("Review", variant="primary", id="next", compact=True)
 
     def after_edit(self, field: QuestionField) -> None:
         if field.question.id == "function.handler":

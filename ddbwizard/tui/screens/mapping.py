@@ -29,7 +29,7 @@ class MappingScreen(QuestionsScreen):
                 for question in questions_for("mapping", advanced=True):
                     yield QuestionField(question, answers)
             with Horizontal(classes="buttons"):
-                yield Button("Next ›", variant="primary", id="next")
+                yield Button("Next", variant="primary", id="next", compact=True)
 
     def on_mount(self) -> None:
         self.load_destinations()
@@ -44,8 +44,6 @@ class MappingScreen(QuestionsScreen):
 
     def recover(self, group: str, error: BaseException) -> bool:
         if group == "destinations":  # the list is a convenience: say so, keep going
-            self.notify(
-                f"Could not list queues and topics: {error}", severity="warning", timeout=8
-            )
+            self.notify(f"Could not list queues and topics: {error}", severity="warning", timeout=8)
             return True
         return False

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 KEYS = """\
 [b]Everywhere[/]
-  enter        next step / choose         escape   back one step
+  enter        choose / press             escape   back one step
+  ctrl+n       next step                  f1       this help (also in a text field)
   tab          next field                 ?        this help
   ctrl+p       command palette            ctrl+t   dark / light theme
   q, ctrl+q    quit (asks once AWS was changed)
@@ -27,7 +30,7 @@ KEYS = """\
 class ConfirmModal(ModalScreen[bool]):
     """Yes or no; names the change it is about."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes", show=False),
         Binding("n", "answer(False)", "No", show=False),
@@ -60,7 +63,7 @@ class ConfirmModal(ModalScreen[bool]):
 class ErrorModal(ModalScreen[None]):
     """The user message of a failed call (never a traceback)."""
 
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -89,7 +92,7 @@ class ErrorModal(ModalScreen[None]):
 class HelpScreen(ModalScreen[None]):
     """The keys of every step."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):

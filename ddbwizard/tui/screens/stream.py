@@ -9,9 +9,9 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
 from textual.worker import get_current_worker
 
 from ddbwizard.core.steps import AnswerProblem, questions_for
@@ -27,7 +27,7 @@ VIEW_TYPE = questions_for("stream")[0]
 
 class StreamScreen(StepScreen):
     STEP = "stream"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         *StepScreen.BINDINGS,
         Binding("c", "copy_arn", "Copy ARN"),
     ]
@@ -50,11 +50,13 @@ class StreamScreen(StepScreen):
             yield Static("", id="stream-result", classes="result-box")
             with Horizontal(classes="buttons"):
                 if not has_stream:
-                    yield Button("Enable stream", variant="warning", id="enable")
-                yield Button("Next ›", variant="primary", id="next", disabled=True)
+                    yield Button("Enable stream", variant="warning", id="enable", compact=True)
+                yield Button("Next", variant="primary", id="next", compact=True, disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#stream-result").display = False
+        for options in self.query(OptionList).results(OptionList):
+            options.focus()
         state = self.wizard.state
         if state.stream is not None:
             self.show(state.stream)
@@ -72,6 +74,7 @@ class StreamScreen(StepScreen):
         event.field.show_problem(event.problem)
 
     @on(Button.Pressed, "#enable")
+    @on(OptionList.OptionSelected)
     def _enable(self) -> None:
         self.resolve()
 
@@ -142,8 +145,8 @@ class StreamScreen(StepScreen):
         result.update("\n".join(lines))
         result.display = True
         self._status("")
-        for field in self.query(QuestionField):
-            field.disabled = True
+        for widget in self.query(".intro, QuestionField, #enable"):
+            widget.display = False
         next_button = self.query_one("#next", Button)
         next_button.disabled = False
         next_button.focus()

@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
@@ -33,9 +33,10 @@ def _row(name: str, info: TableInfo | None) -> tuple[str | Text, ...]:
 
 class TableScreen(StepScreen):
     STEP = "table"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         *StepScreen.BINDINGS,
-        Binding("r", "refresh", "Refresh"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("ctrl+r", "refresh", "Refresh"),
         Binding("slash", "filter", "Filter", show=False),
     ]
 
@@ -46,7 +47,9 @@ class TableScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         with Vertical(classes="step-body"):
-            yield Static("Choose the table whose changes the function should see", classes="step-title")
+            yield Static(
+                "Choose the table whose changes the function should see", classes="step-title"
+            )
             yield Input(placeholder="Type to filter tables", id="filter")
             yield DataTable(id="tables", cursor_type="row", zebra_stripes=True)
             yield Static("", id="tables-status", classes="status-line")
@@ -85,7 +88,7 @@ class TableScreen(StepScreen):
         table = self.query_one(DataTable)
         if info.name in table.rows:
             for column, value in zip(COLUMNS, _row(info.name, info), strict=True):
-                table.update_cell(info.name, column, value)
+                table.update_cell(info.name, column, value, update_width=True)
 
     def on_tables_loaded(self, message: messages.TablesLoaded) -> None:
         identity = self.wizard.connection.identity

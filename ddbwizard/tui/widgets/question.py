@@ -41,7 +41,10 @@ class QuestionField(Vertical):
     QuestionField > .problem { color: $text-error; display: none; }
     QuestionField.-invalid > .problem { display: block; }
     QuestionField > OptionList { height: auto; max-height: 12; }
-    QuestionField > TextArea { height: 6; }
+    QuestionField > TextArea { height: 4; }
+    QuestionField > Input { width: 40; }
+    QuestionField > Select { width: 60; }
+    QuestionField > Switch { border: none; height: 1; padding: 0; }
     """
 
     class Edited(Message):
@@ -60,7 +63,6 @@ class QuestionField(Vertical):
         self._current = question.current(answers)
         self.problem: str | None = None
 
-
     def compose(self) -> ComposeResult:
         q = self.question
         yield Label(q.prompt + (f"  [dim]({q.hint})[/]" if q.hint else ""), classes="prompt")
@@ -73,7 +75,7 @@ class QuestionField(Vertical):
         if q.kind == "bool":
             return Switch(value=bool(current))
         if q.kind == "choice" and any(c.help for c in self._choices):
-            options = OptionList(*(_option(c) for c in self._choices))
+            options = OptionList(*(_option(c) for c in self._choices), compact=True)
             options.highlighted = self._index(current)
             return options
         if q.kind == "choice":
@@ -81,16 +83,20 @@ class QuestionField(Vertical):
                 [(c.label, i) for i, c in enumerate(self._choices)],
                 value=self._index(current),
                 allow_blank=False,
+                compact=True,
             )
         if q.kind == "destination":
             text = q.as_text(current) or NO_DESTINATION
-            options = [("No destination", NO_DESTINATION), ("Create a queue in the stack", CREATE_QUEUE)]
+            targets = [
+                ("No destination", NO_DESTINATION),
+                ("Create a queue in the stack", CREATE_QUEUE),
+            ]
             if text not in (NO_DESTINATION, CREATE_QUEUE):
-                options.append((text, text))
-            return Select(options, value=text, allow_blank=False)
+                targets.append((text, text))
+            return Select(targets, value=text, allow_blank=False, compact=True)
         if q.kind == "patterns":
-            return TextArea(q.as_text(current), soft_wrap=True, tab_behavior="indent")
-        return Input(q.as_text(current), placeholder=q.hint)
+            return TextArea(q.as_text(current), soft_wrap=True, tab_behavior="indent", compact=True)
+        return Input(q.as_text(current), placeholder=q.hint, compact=True)
 
     def _index(self, value: Any) -> int:
         for i, choice in enumerate(self._choices):
@@ -118,7 +124,10 @@ class QuestionField(Vertical):
     def set_destinations(self, arns: list[str]) -> None:
         select: Select[str] = self.query_one(Select)
         current = select.value
-        options = [("No destination", NO_DESTINATION), ("Create a queue in the stack", CREATE_QUEUE)]
+        options = [
+            ("No destination", NO_DESTINATION),
+            ("Create a queue in the stack", CREATE_QUEUE),
+        ]
         options += [(arn, arn) for arn in arns]
         if isinstance(current, str) and current not in {v for _, v in options}:
             options.append((current, current))

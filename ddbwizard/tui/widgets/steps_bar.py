@@ -13,7 +13,7 @@ def steps_text(current: StepId) -> Text:
     reached = True
     for i, step in enumerate(STEPS):
         if i:
-            text.append(" › ", "dim")
+            text.append(" → ", "dim")
         if step == current:
             text.append(f" {STEP_TITLES[step]} ", "bold reverse")
             reached = False
@@ -23,7 +23,7 @@ def steps_text(current: StepId) -> Text:
 
 
 class StepsBar(Static):
-    """Connect › Table › Stream › … with the current step highlighted."""
+    """Connect → Table → Stream → … with the current step highlighted."""
 
     DEFAULT_CSS = """
     StepsBar { height: 1; padding: 0 1; background: $panel; }

@@ -1,0 +1,220 @@
+"""Step 7: the change set first, then the deploy with progress, stack events and elapsed time."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, ProgressBar, Static
+
+from ddbwizard.core.deploy import DeployFailed
+from ddbwizard.core.errors import ConfirmationRequired
+from ddbwizard.core.flow import Deployment
+from ddbwizard.tui import messages
+from ddbwizard.tui.reporter import TuiReporter
+from ddbwizard.tui.screens.base import StepScreen
+
+ACTION_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red"}
+
+
+class DeployScreen(StepScreen):
+    STEP = "deploy"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *StepScreen.BINDINGS,
+        Binding("d", "replace", "Delete and retry", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deployment: Deployment | None = None
+        self.running = False
+        self.started = 0.0
+        self.ticker: Timer | None = None
+        self.can_replace = False
+
+    def body(self) -> ComposeResult:
+        stack = self.wizard.answers.stack.name
+        with Vertical(classes="step-body"):
+            yield Static(f"Deploy stack [b]{stack}[/]", classes="step-title")
+            yield Static("Making the change set…", id="deploy-status", classes="status-line")
+            yield DataTable(id="changes", cursor_type="none")
+            with Horizontal(id="progress-row"):
+                yield ProgressBar(id="progress", show_eta=False)
+                yield Static("", id="elapsed")
+            yield DataTable(id="events", cursor_type="none")
+            yield Static("", id="failure", classes="problem-box")
+            with Horizontal(classes="buttons"):
+                yield Button("Deploy", variant="success", id="next", disabled=True, compact=True)
+                yield Button("Delete and retry (d)", variant="error", id="replace", compact=True)
+
+    def on_mount(self) -> None:
+        changes = self.query_one("#changes", DataTable)
+        changes.add_columns("Action", "Resource", "Type", "Replacement")
+        events = self.query_one("#events", DataTable)
+        events.add_columns("Time", "Resource", "Status", "Reason")
+        for selector in ("#progress-row", "#events", "#failure", "#replace"):
+            self.query_one(selector).display = False
+        self.make_plan(replace_failed=False)
+
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
+    def make_plan(self, replace_failed: bool) -> None:
+        app = self.wizard
+        deployment = app.deploy_fns.plan(
+            app.connection.aws,
+            app.answers,
+            app.stream_arn,
+            TuiReporter(self),
+            replace_failed=replace_failed,
+        )
+        self.post_message(messages.Planned(deployment))
+
+    def on_planned(self, message: messages.Planned) -> None:
+        self.deployment = message.deployment
+        plan = message.deployment.plan
+        if plan.empty:
+            self._status("[b]No changes to deploy[/]: the stack already matches.")
+            self.notify("No changes to deploy")
+            self.read_unchanged(message.deployment)
+            return
+        table = self.query_one("#changes", DataTable)
+        table.clear()
+        for change in plan.changes:
+            table.add_row(
+                Text(change.action, ACTION_STYLE.get(change.action, "")),
+                change.logical_id,
+                change.resource_type,
+                change.replacement or "",
+            )
+        self._status(
+            f"Change set ({plan.kind}): {len(plan.changes)} changes. "
+            "Press Deploy to execute it, Escape to go back."
+        )
+        button = self.query_one("#next", Button)
+        button.disabled = False
+        button.focus()
+
+    @work(thread=True, exclusive=True, group="deploy", exit_on_error=False)
+    def read_unchanged(self, deployment: Deployment) -> None:
+        app = self.wizard
+        outcome = app.deploy_fns.unchanged(
+            app.connection.aws, app.answers, deployment, app.stream_arn
+        )
+        self.post_message(messages.Deployed(outcome))
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        if self.deployment is None or self.running or self.deployment.plan.empty:
+            return
+        self.running = True
+        self.query_one("#next", Button).disabled = True
+        total = sum(1 for c in self.deployment.plan.changes)
+        self.query_one("#progress", ProgressBar).update(total=total or None, progress=0)
+        for selector in ("#progress-row", "#events"):
+            self.query_one(selector).display = True
+        self.query_one("#changes").display = False
+        self.started = self.wizard.clock()
+        self.ticker = self.set_interval(1.0, self._tick)
+        self._tick()
+        self.execute(self.deployment)
+
+    @work(thread=True, exclusive=True, group="deploy", exit_on_error=False)
+    def execute(self, deployment: Deployment) -> None:
+        app = self.wizard
+        outcome = app.deploy_fns.execute(
+            app.connection.aws, app.answers, deployment, app.stream_arn
+        )
+        self.post_message(messages.Deployed(outcome))
+
+    def _tick(self) -> None:
+        elapsed = self.wizard.clock() - self.started
+        self.query_one("#elapsed", Static).update(f" {int(elapsed) // 60}:{int(elapsed) % 60:02d}")
+
+    def _stop_clock(self) -> None:
+        self.running = False
+        if self.ticker is not None:
+            self.ticker.stop()
+
+    def on_report_line(self, message: messages.ReportLine) -> None:
+        self._status(escape(message.text))
+
+    def on_progress(self, message: messages.Progress) -> None:
+        self.query_one("#progress", ProgressBar).update(
+            total=message.total or None, progress=message.done
+        )
+
+    def on_stack_event_seen(self, message: messages.StackEventSeen) -> None:
+        event = message.event
+        table = self.query_one("#events", DataTable)
+        style = "red" if event.failed else ("green" if event.status.endswith("COMPLETE") else "")
+        table.add_row(
+            event.timestamp.strftime("%H:%M:%S"),
+            event.logical_id,
+            Text(event.status, style),
+            event.reason,
+        )
+        table.scroll_end(animate=False)
+
+    def on_deployed(self, message: messages.Deployed) -> None:
+        self._stop_clock()
+        app = self.wizard
+        app.state.outcome = message.outcome
+        if message.outcome.status != "UNCHANGED":
+            app.changed_aws(f"stack {message.outcome.stack} was deployed")
+        app.next_step(self.STEP)
+
+    def recover(self, group: str, error: BaseException) -> bool:
+        self._stop_clock()
+        if group == "plan" and isinstance(error, ConfirmationRequired):
+            self._fail(str(error), replace=True)
+            return True
+        if group == "deploy" and isinstance(error, DeployFailed):
+            self.wizard.changed_aws(f"stack {error.stack_name} is {error.status}")
+            self._fail(str(error), replace=error.status == "ROLLBACK_COMPLETE")
+            return True
+        if group in ("plan", "deploy"):
+            self._status("Stopped. Escape goes back to the review.")
+        return False
+
+    def _fail(self, text: str, replace: bool) -> None:
+        message, _, hint = text.partition("\n")
+        lines = [f"[b red]{escape(message)}[/]"]
+        if replace:
+            hint = "Delete the failed stack and create it again (d), or go back (Escape)."
+        if hint:
+            lines.append(escape(hint))
+        failure = self.query_one("#failure", Static)
+        failure.update("\n".join(lines))
+        failure.display = True
+        self._status("The deploy did not complete.")
+        self.can_replace = replace
+        replace_button = self.query_one("#replace", Button)
+        replace_button.display = replace
+        if replace:
+            replace_button.focus()
+
+    @on(Button.Pressed, "#replace")
+    def action_replace(self) -> None:
+        if not self.can_replace:
+            return
+        self.can_replace = False
+        for selector in ("#failure", "#replace", "#progress-row", "#events"):
+            self.query_one(selector).display = False
+        self.query_one("#changes").display = True
+        self.query_one("#events", DataTable).clear()
+        self._status("Deleting the failed stack, then making the change set again…")
+        self.make_plan(replace_failed=True)
+
+    def action_back(self) -> None:
+        if self.running:
+            self.notify("The deploy is running; it goes on in CloudFormation.", severity="warning")
+            return
+        super().action_back()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#deploy-status", Static).update(text)

@@ -1,0 +1,169 @@
+"""Step 8: the stack's outputs, the trigger's state and a live tail of the function's logs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Log, Static
+from textual.worker import get_current_worker
+
+from ddbwizard.tui import messages
+from ddbwizard.tui.screens.base import StepScreen
+
+if TYPE_CHECKING:
+    from ddbwizard.core.aws_values import MappingInfo
+    from ddbwizard.core.local import LocalPoller
+
+MAPPING_EVERY = 4  # re-read the trigger's state every this many log polls
+
+
+class DoneScreen(StepScreen):
+    STEP = "done"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *StepScreen.BINDINGS,
+        Binding("c", "copy", "Copy value"),
+        Binding("w", "write_item", "Write demo item"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.poller: LocalPoller | None = None
+        self.seen: set[str] = set()
+
+    def body(self) -> ComposeResult:
+        outcome = self.wizard.state.outcome
+        assert outcome is not None
+        title = (
+            "No changes: the stack already matched"
+            if outcome.status == "UNCHANGED"
+            else (f"Deployed: stack {outcome.stack} is {outcome.status}")
+        )
+        with Vertical(classes="step-body"):
+            yield Static(f"[b green]✓[/] {escape(title)}", classes="step-title")
+            yield DataTable(id="outputs", cursor_type="row")
+            yield Static("", id="output-value", classes="status-line")
+            yield Static("", id="mapping-state")
+            yield Static("", id="logs-title", classes="section-title")
+            yield Log(id="logs", highlight=False)
+
+    def on_mount(self) -> None:
+        outcome = self.wizard.state.outcome
+        assert outcome is not None
+        table = self.query_one("#outputs", DataTable)
+        table.add_columns("Output", "Value")
+        rows = dict(outcome.outputs)
+        rows.setdefault("StreamArn", outcome.stream_arn)
+        for key, value in rows.items():
+            table.add_row(key, value, key=key)
+        table.focus()
+        self.show_mapping(outcome.mapping)
+        local = self.wizard.connection.local
+        group = self.wizard.answers.log_group_name
+        hint = "  w writes a demo item to the table" if local else ""
+        self.query_one("#logs-title", Static).update(
+            f"[b]Log events of {escape(group)}[/] (live){hint}"
+        )
+        if local and self.wizard.connection.emulator is not None:
+            from ddbwizard.core.local import LocalPoller
+
+            self.poller = LocalPoller(self.wizard.connection.aws)
+            self.poller.start()
+        self.tail(group, outcome.outputs.get("EventSourceMappingId"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key, value = event.data_table.get_row(event.row_key)
+        self.query_one("#output-value", Static).update(f"[b]{key}[/] {escape(str(value))}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "write_item":
+            return self.wizard.connection.local
+        return True
+
+    def on_unmount(self) -> None:
+        if self.poller is not None:
+            self.poller.stop(timeout=1.0)
+            self.poller = None
+
+    def show_mapping(self, mapping: MappingInfo | None) -> None:
+        text = "[b]Trigger[/] not found"
+        if mapping is not None:
+            text = (
+                f"[b]Trigger[/] {mapping.uuid}  [b]State[/] {mapping.state or '?'}  "
+                f"[b]Last result[/] {escape(mapping.last_processing_result or 'none yet')}"
+            )
+        self.query_one("#mapping-state", Static).update(text)
+
+    @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
+    def tail(self, group: str, mapping_id: str | None) -> None:
+        app = self.wizard
+        aws = app.connection.aws
+        worker = get_current_worker()
+        start = app.now_ms() - 3_600_000
+        token: str | None = None
+        rounds = 0
+        while not worker.is_cancelled:
+            lines, token = aws.log_events(group, start, token)
+            for line in lines:
+                start = max(start, line.timestamp_ms + 1)
+            self.post_message(messages.LogLines(lines, waiting=not lines and rounds == 0))
+            rounds += 1
+            if mapping_id and rounds % MAPPING_EVERY == 0:
+                self.post_message(messages.MappingRead(aws.mapping(mapping_id)))
+            deadline = time.monotonic() + app.log_interval
+            while not worker.is_cancelled and time.monotonic() < deadline:
+                time.sleep(0.1)
+
+    def on_log_lines(self, message: messages.LogLines) -> None:
+        log = self.query_one("#logs", Log)
+        if message.waiting:
+            log.write_line("No log events yet; waiting for the function to run…")
+        for line in message.lines:
+            key = line.event_id or f"{line.timestamp_ms}:{line.message}"
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            stamp = datetime.fromtimestamp(line.timestamp_ms / 1000, UTC).strftime("%H:%M:%S")
+            log.write_line(f"{stamp}  {line.message}")
+
+    def on_mapping_read(self, message: messages.MappingRead) -> None:
+        self.show_mapping(message.mapping)
+
+    def action_copy(self) -> None:
+        table = self.query_one("#outputs", DataTable)
+        if not table.row_count:
+            return
+        key, value = table.get_row_at(table.cursor_row)
+        self.app.copy_to_clipboard(str(value))
+        self.notify(str(value), title=f"{key} copied")
+
+    def action_write_item(self) -> None:
+        if not self.wizard.connection.local:
+            self.notify("Writing a demo item is for --local only", severity="warning")
+            return
+        self.write_item()
+
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
+    def write_item(self) -> None:
+        from ddbwizard.core.local import demo_item
+
+        table = self.wizard.answers.table.name
+        self.wizard.connection.aws.put_item(table, demo_item(table))
+        self.app.call_from_thread(
+            self.notify, f"Wrote a demo item to {table}; its echo line appears below shortly."
+        )
+
+    def action_back(self) -> None:
+        """Back to the review (to change something and deploy again)."""
+        self.wizard.restart_from("review")
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Copy output", "Copy the selected output value", self.action_copy)
+        yield SystemCommand("Back to review", "Change something and deploy again", self.action_back)

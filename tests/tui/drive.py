@@ -1,0 +1,73 @@
+"""Drive the fake-facade app to a given step (shared by the Pilot and the snapshot tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import until
+from textual.pilot import Pilot
+from textual.widgets import Button, Log
+
+from ddbwizard.tui.app import WizardApp
+from ddbwizard.tui.screens.deploy import DeployScreen
+from ddbwizard.tui.screens.done import DoneScreen
+from ddbwizard.tui.screens.function import FunctionScreen
+from ddbwizard.tui.screens.mapping import MappingScreen
+from ddbwizard.tui.screens.modals import ConfirmModal
+from ddbwizard.tui.screens.review import ReviewScreen
+from ddbwizard.tui.screens.stream import StreamScreen
+from ddbwizard.tui.screens.tables import TableScreen
+
+ORDER = ("connect", "table", "stream", "mapping", "function", "review", "deploy", "done")
+
+
+async def drive_to(pilot: Pilot[Any], step: str, table: str = "customers") -> None:
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    target = ORDER.index(step)
+    await until(pilot, lambda: app.state.connection is not None)
+    await until(pilot, lambda: not app.screen.query_one("#next", Button).disabled)
+    if target == 0:
+        return
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, TableScreen) and len(app.screen.infos) == 3)
+    if target == 1:
+        return
+    screen = app.screen
+    assert isinstance(screen, TableScreen)
+    screen.choose(table)
+    await until(pilot, lambda: isinstance(app.screen, StreamScreen))
+    if target == 2:
+        return
+    if app.state.stream is None:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("enter")
+    await until(pilot, lambda: app.state.stream is not None)
+    await pilot.press("ctrl+n")
+    await until(pilot, lambda: isinstance(app.screen, MappingScreen))
+    if target == 3:
+        return
+    await pilot.press("ctrl+n")
+    await until(pilot, lambda: isinstance(app.screen, FunctionScreen))
+    if target == 4:
+        return
+    await pilot.press("ctrl+n")
+    await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review)
+    if target == 5:
+        return
+    await pilot.press("ctrl+n")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, DeployScreen)
+            and not app.screen.query_one("#next", Button).disabled
+        ),
+    )
+    if target == 6:
+        return
+    await pilot.press("enter")
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, DoneScreen) and app.screen.query_one(Log).line_count >= 2,
+    )

@@ -1,0 +1,101 @@
+"""The whole wizard against the embedded emulator (moto): real engine, real change set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import until
+from textual.widgets import Button, Collapsible, Input, Log, Select
+
+from ddbwizard.core.flow import Connection
+from ddbwizard.tui.app import make_app
+from ddbwizard.tui.screens.deploy import DeployScreen
+from ddbwizard.tui.screens.done import DoneScreen
+from ddbwizard.tui.screens.function import FunctionScreen
+from ddbwizard.tui.screens.mapping import MappingScreen
+from ddbwizard.tui.screens.modals import ConfirmModal
+from ddbwizard.tui.screens.review import ReviewScreen
+from ddbwizard.tui.screens.stream import StreamScreen
+from ddbwizard.tui.screens.tables import TableScreen
+
+
+async def _to_stream(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await until(pilot, lambda: isinstance(app.screen, TableScreen) and len(app.screen.infos) == 3)
+    await pilot.press(*"cust", "enter", "enter")
+    await until(pilot, lambda: isinstance(app.screen, StreamScreen))
+
+
+async def test_enable_configure_deploy_and_see_the_echo(
+    local_connect: Callable[..., Connection], tmp_path: Path
+) -> None:
+    app = make_app(local=True, connect=local_connect, answers_dir=tmp_path, log_interval=0.3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_stream(pilot, app)
+        await pilot.press("down", "enter")  # NEW_IMAGE; Enter asks to enable
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "customers" in app.screen.message  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.stream is not None)
+        assert app.state.stream is not None
+        assert app.state.stream.view_type == "NEW_IMAGE"
+        await pilot.press("c")
+        assert app.clipboard == app.state.stream.arn
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MappingScreen))
+        screen = app.screen
+        batch = screen.query_one("#q-mapping-batch-size").query_one(Input)
+        batch.value = "25"
+        screen.query_one("#advanced", Collapsible).collapsed = False
+        retries = screen.query_one("#q-mapping-max-retry-attempts").query_one(Input)
+        retries.value = "3"
+        destination: Select[str] = screen.query_one("#q-mapping-on-failure").query_one(Select)
+        await until(pilot, lambda: len(destination._options) > 3)  # queues and topics loaded
+        destination.value = "create"
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, FunctionScreen))
+        assert app.answers.mapping.batch_size == 25
+        assert app.answers.mapping.max_retry_attempts == 3
+        assert app.answers.mapping.on_failure is not None
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review)
+        await pilot.press("t", "e")
+        assert (tmp_path / "customers-echo.template.json").exists()
+        await pilot.press("ctrl+n")
+        assert (tmp_path / "ddbwizard-customers-echo.yaml").exists()
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DeployScreen)
+                and not app.screen.query_one("#next", Button).disabled
+            ),
+            timeout=30,
+        )
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DoneScreen), timeout=60)
+        outcome = app.state.outcome
+        assert outcome is not None
+        assert outcome.outputs["FunctionName"] == "customers-echo"
+        assert outcome.mapping is not None
+        await pilot.press("w")
+        log = app.screen.query_one(Log)
+        await until(pilot, lambda: "Hello from ddbwizard" in "\n".join(log.lines), timeout=20)
+
+
+async def test_a_declined_confirmation_changes_nothing(
+    local_connect: Callable[..., Connection],
+) -> None:
+    app = make_app(local=True, connect=local_connect)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_stream(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("escape")
+        await until(pilot, lambda: not app.screen.query_one("#enable", Button).disabled)
+        assert isinstance(app.screen, StreamScreen)
+        assert app.state.stream is None
+        assert not app.connection.aws.describe_table("customers").stream_enabled
+        assert not app.state.changed
+        await pilot.press("q")  # nothing changed in AWS: quits without asking
+    assert app.return_code == 0
