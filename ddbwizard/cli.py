@@ -6,13 +6,15 @@ and the front ends are imported once a mode needs them.
 
 from __future__ import annotations
 
-import argparse
-import signal
 import sys
-from collections.abc import Sequence
-from typing import Any
 
 from ddbwizard import __version__
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `import typing` alone costs ~3 ms at start-up
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any
 
 EPILOG = """\
 modes:
@@ -28,6 +30,8 @@ exit codes: 0 success (also "No changes to deploy"), 1 AWS-side failure,
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="ddbwizard",
         description="From a DynamoDB table to a Lambda function that echoes every change "
@@ -101,6 +105,7 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 def _interrupt_on_signals() -> None:
     """SIGTERM and SIGHUP behave like Ctrl-C, so every mode cleans up the same way."""
+    import signal
 
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
@@ -129,11 +134,39 @@ def _run(args: argparse.Namespace) -> int:
             "standard input is not a terminal: the wizard needs one",
             "use --answers FILE to run without prompts",
         )
-    mode = "--plain" if args.plain else "the full-screen wizard"
+    if args.plain:
+        from ddbwizard.prompts.wizard import run_plain
+
+        return run_plain(args)
+    if not args.plain:
+        return _run_tui(args)
+    mode = "--plain"
     raise UsageError(f"{mode} is not yet available", "use --answers FILE (see examples/)")
 
 
+def _run_tui(args: argparse.Namespace) -> int:
+    """The full-screen wizard (Textual, imported only here); 80x24 at least."""
+    import shutil
+
+    size = shutil.get_terminal_size((0, 0))
+    if 0 < size.columns < 80 or 0 < size.lines < 24:
+        print(
+            f"ddbwizard: the terminal is {size.columns}x{size.lines}; the wizard needs 80x24.\n"
+            "Enlarge it, or use --plain for line prompts.",
+            file=sys.stderr,
+        )
+        return 2
+    from ddbwizard.tui.app import run_tui
+
+    return run_tui(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # The fast path (bench/: start-up): the same line argparse's version action prints,
+        # without importing argparse (and re, gettext, ...) at all.
+        print(f"ddbwizard {__version__}")
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_combinations(parser, args)

@@ -35,18 +35,20 @@ def follow_logs(
         aws.put_item(table, demo_item(table))
         reporter.info(f"Wrote a demo item to {table}: its echo line follows")
     reporter.step(f"Following {group} (Ctrl-C to stop)")
-    start, token, said_waiting = int(time.time() * 1000) - LOOK_BACK_MS, None, False
+    from ddbwizard.core.flow import LogTail
+
+    tail, said_waiting = LogTail(aws, group, int(time.time() * 1000) - LOOK_BACK_MS), False
     try:
         while True:
-            lines, token = aws.log_events(group, start, token)
+            lines = tail.poll()
             for line in lines:
                 out(line.message)
-                start = max(start, line.timestamp_ms + 1)
             if not lines and not said_waiting:
                 reporter.info("No log events yet; waiting for the function to run")
                 said_waiting = True
             sleep(1.0)
     except KeyboardInterrupt:
+        out("")  # the terminal echoed ^C on the current line
         reporter.info("Stopped following the logs.")
     finally:
         if poller is not None:

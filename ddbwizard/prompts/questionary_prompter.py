@@ -15,6 +15,8 @@ from prompt_toolkit.validation import ValidationError, Validator
 from ddbwizard.lines import use_colour
 from ddbwizard.prompts.prompter import Option, Validate
 
+DESCRIPTION = "  Description: "  # how questionary starts a choice's description
+
 
 class _Check(Validator):
     """Runs the engine's parse-and-apply on every keystroke; the problem is shown as typed."""
@@ -33,6 +35,12 @@ def width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
 
+def _wrap(description: str) -> str | None:
+    """questionary shows a description on one line after "  Description: ": wrap it under that."""
+    lines = textwrap.wrap(description, width() - len(DESCRIPTION) - 1)
+    return ("\n" + " " * len(DESCRIPTION)).join(lines) if lines else None
+
+
 class QuestionaryPrompter:
     """Prints a question's help (wrapped, dim on a colour terminal) above the prompt."""
 
@@ -49,7 +57,7 @@ class QuestionaryPrompter:
     ) -> Any:
         self._help(help)
         choices = [
-            questionary.Choice(title=o.title, value=o.value, description=o.description or None)
+            questionary.Choice(title=o.title, value=o.value, description=_wrap(o.description))
             for o in options
         ]
         values = [o.value for o in options]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ddbwizard.core import limits
 from ddbwizard.core.answers import Answers
 from ddbwizard.core.steps import AnswerProblem, Question
 from ddbwizard.prompts.prompter import Option, Prompter
@@ -13,18 +12,9 @@ from ddbwizard.prompts.prompter import Option, Prompter
 TYPE_ONE = "other"  # the destination option that asks for an ARN
 
 
-def with_value(question: Question, answers: Answers, value: Any) -> Answers:
-    """`question.apply`, except that a new handler brings its default runtime along."""
-    if question.id == "function.handler" and not answers.function.runtime.startswith(value):
-        return answers.with_values(
-            {"function.handler": value, "function.runtime": limits.DEFAULT_RUNTIME[value]}
-        )
-    return question.apply(answers, value)
-
-
 def with_text(question: Question, answers: Answers, raw: str) -> Answers:
     """Text as typed -> new Answers; raises AnswerProblem (parse or the model's own rules)."""
-    return with_value(question, answers, question.parse(raw))
+    return question.apply(answers, question.parse(raw))
 
 
 def problem_with(question: Question, answers: Answers) -> Callable[[str], str | None]:
@@ -66,7 +56,7 @@ def ask(
             )
             return with_text(question, answers, raw)
         try:
-            return with_value(question, answers, value)
+            return question.apply(answers, value)
         except AnswerProblem as problem:  # a choice that contradicts an earlier answer
             prompter.say(f"  {problem}")
 

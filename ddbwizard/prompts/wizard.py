@@ -61,8 +61,8 @@ class PlainWizard:
     def interrupted(self, exc: Interrupted | None) -> int:
         self.reporter.end_line()
         head = str(exc) if exc else "Interrupted."
-        if not self.changed and not (exc and "stays on" in head):
-            head += "" if "othing was changed" in head else " Nothing was changed."
+        if exc is None and not self.changed:
+            head += " Nothing was changed."
         print("\n" + "\n".join([head, *self.so_far()]), file=sys.stderr)
         return EXIT_INTERRUPTED
 

@@ -64,7 +64,6 @@ class Deployed(Message):
 @dataclass
 class LogLines(Message):
     lines: list[LogLine]
-    waiting: bool
 
 
 @dataclass

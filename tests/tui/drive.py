@@ -6,7 +6,7 @@ from typing import Any
 
 from conftest import until
 from textual.pilot import Pilot
-from textual.widgets import Button, Log
+from textual.widgets import Button, RichLog
 
 from ddbwizard.tui.app import WizardApp
 from ddbwizard.tui.screens.deploy import DeployScreen
@@ -69,5 +69,13 @@ async def drive_to(pilot: Pilot[Any], step: str, table: str = "customers") -> No
     await pilot.press("enter")
     await until(
         pilot,
-        lambda: isinstance(app.screen, DoneScreen) and app.screen.query_one(Log).line_count >= 2,
+        lambda: (
+            isinstance(app.screen, DoneScreen)
+            and log_text(app.screen.query_one(RichLog)).count("eventName") >= 2
+        ),
     )
+
+
+def log_text(log: RichLog) -> str:
+    """What the log widget shows, with wrapped lines joined back."""
+    return " ".join(strip.text.strip() for strip in log.lines)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import until
-from drive import drive_to
-from textual.widgets import Button, Input, Log, Static
+from drive import drive_to, log_text
+from textual.widgets import Button, Input, RichLog, Static
 from tui_fakes import CUSTOMERS_ARN, FakeAws, FakeDeploy, fake_app
 
 from ddbwizard.core.aws_errors import CredentialsError
@@ -30,7 +30,7 @@ async def test_the_whole_flow_ends_on_done_with_outputs(tmp_path: Path) -> None:
         assert app.state.outcome is not None
         assert app.state.outcome.outputs["StreamArn"] == CUSTOMERS_ARN
         assert (tmp_path / "ddbwizard-customers-echo.yaml").exists()
-        assert "MODIFY" in "\n".join(app.screen.query_one(Log).lines)
+        assert "MODIFY" in log_text(app.screen.query_one(RichLog))
         await pilot.press("c")
         assert app.clipboard == "customers-echo"
         await pilot.press("q")  # a stream was enabled and a stack deployed: ask first

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import until
-from textual.widgets import Button, Collapsible, Input, Log, Select
+from drive import log_text
+from textual.widgets import Button, Collapsible, Input, RichLog, Select
 
 from ddbwizard.core.flow import Connection
 from ddbwizard.tui.app import make_app
@@ -79,8 +80,8 @@ async def test_enable_configure_deploy_and_see_the_echo(
         assert outcome.outputs["FunctionName"] == "customers-echo"
         assert outcome.mapping is not None
         await pilot.press("w")
-        log = app.screen.query_one(Log)
-        await until(pilot, lambda: "Hello from ddbwizard" in "\n".join(log.lines), timeout=20)
+        log = app.screen.query_one(RichLog)
+        await until(pilot, lambda: "Hello from ddbwizard" in log_text(log), timeout=20)
 
 
 async def test_a_declined_confirmation_changes_nothing(

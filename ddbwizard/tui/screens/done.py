@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Log, Static
+from textual.widgets import DataTable, RichLog, Static
 from textual.worker import get_current_worker
 
 from ddbwizard.tui import messages
@@ -36,7 +36,7 @@ class DoneScreen(StepScreen):
     def __init__(self) -> None:
         super().__init__()
         self.poller: LocalPoller | None = None
-        self.seen: set[str] = set()
+        self.received = 0
 
     def body(self) -> ComposeResult:
         outcome = self.wizard.state.outcome
@@ -52,7 +52,7 @@ class DoneScreen(StepScreen):
             yield Static("", id="output-value", classes="status-line")
             yield Static("", id="mapping-state")
             yield Static("", id="logs-title", classes="section-title")
-            yield Log(id="logs", highlight=False)
+            yield RichLog(id="logs", wrap=True, markup=False, highlight=False)
 
     def on_mount(self) -> None:
         outcome = self.wizard.state.outcome
@@ -67,10 +67,7 @@ class DoneScreen(StepScreen):
         self.show_mapping(outcome.mapping)
         local = self.wizard.connection.local
         group = self.wizard.answers.log_group_name
-        hint = "  w writes a demo item to the table" if local else ""
-        self.query_one("#logs-title", Static).update(
-            f"[b]Log events of {escape(group)}[/] (live){hint}"
-        )
+        self.show_logs_title()
         if local and self.wizard.connection.emulator is not None:
             from ddbwizard.core.local import LocalPoller
 
@@ -101,19 +98,27 @@ class DoneScreen(StepScreen):
             )
         self.query_one("#mapping-state", Static).update(text)
 
+    def show_logs_title(self) -> None:
+        group = escape(self.wizard.answers.log_group_name)
+        state = f"{self.received} events" if self.received else "no events yet, waiting"
+        hint = "  w writes a demo item to the table" if self.wizard.connection.local else ""
+        self.query_one("#logs-title", Static).update(
+            f"[b]Log events of {group}[/] (live, {state}){hint}"
+        )
+
     @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
     def tail(self, group: str, mapping_id: str | None) -> None:
+        from ddbwizard.core.flow import LogTail
+
         app = self.wizard
         aws = app.connection.aws
         worker = get_current_worker()
-        start = app.now_ms() - 3_600_000
-        token: str | None = None
+        tail = LogTail(aws, group, app.now_ms() - 3_600_000)
         rounds = 0
         while not worker.is_cancelled:
-            lines, token = aws.log_events(group, start, token)
-            for line in lines:
-                start = max(start, line.timestamp_ms + 1)
-            self.post_message(messages.LogLines(lines, waiting=not lines and rounds == 0))
+            lines = tail.poll()
+            if lines:
+                self.post_message(messages.LogLines(lines))
             rounds += 1
             if mapping_id and rounds % MAPPING_EVERY == 0:
                 self.post_message(messages.MappingRead(aws.mapping(mapping_id)))
@@ -122,16 +127,12 @@ class DoneScreen(StepScreen):
                 time.sleep(0.1)
 
     def on_log_lines(self, message: messages.LogLines) -> None:
-        log = self.query_one("#logs", Log)
-        if message.waiting:
-            log.write_line("No log events yet; waiting for the function to run…")
+        log = self.query_one("#logs", RichLog)
         for line in message.lines:
-            key = line.event_id or f"{line.timestamp_ms}:{line.message}"
-            if key in self.seen:
-                continue
-            self.seen.add(key)
             stamp = datetime.fromtimestamp(line.timestamp_ms / 1000, UTC).strftime("%H:%M:%S")
-            log.write_line(f"{stamp}  {line.message}")
+            log.write(f"{stamp}  {line.message}")
+        self.received += len(message.lines)
+        self.show_logs_title()
 
     def on_mapping_read(self, message: messages.MappingRead) -> None:
         self.show_mapping(message.mapping)

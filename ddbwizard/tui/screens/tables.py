@@ -98,8 +98,10 @@ class TableScreen(StepScreen):
                 "Check the region and the profile (Escape goes back)."
             )
         else:
+            where = " on the local emulator" if self.wizard.connection.local else ""
             self._status(
-                f"{message.count} tables in {identity.region}. Enter chooses, r refreshes."
+                f"{message.count} tables in account {identity.account}, {identity.region}"
+                f"{where}. Enter chooses, r refreshes."
             )
 
     def _status(self, text: str) -> None:

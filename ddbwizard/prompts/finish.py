@@ -1,0 +1,181 @@
+"""The line wizard's last steps: review (template, policy, export, save), deploy and done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from ddbwizard.core.answers import Answers
+from ddbwizard.core.files import write_atomic
+from ddbwizard.prompts.logs import follow_logs
+from ddbwizard.prompts.output import pair, wrapped
+from ddbwizard.prompts.prompter import Option
+
+if TYPE_CHECKING:
+    from ddbwizard.core.flow import Connection, Deployment, Outcome, Review
+    from ddbwizard.prompts.wizard import PlainWizard
+
+NEXT = (
+    Option("deploy", "Save the answers file and deploy"),
+    Option("yaml", "Show the full template (YAML)"),
+    Option("json", "Show the full template (JSON)"),
+    Option("export", "Export the template to a file"),
+    Option("save", "Save the answers file and stop (deploy later)"),
+)
+
+
+def _path_problem(text: str) -> str | None:
+    if not text.strip():
+        return "type a file name"
+    folder = Path(text.strip()).expanduser().parent
+    return None if folder.is_dir() else f"no folder {folder}"
+
+
+@dataclass
+class Finish:
+    """Review, deploy and done for one set of answers on one stream."""
+
+    wizard: PlainWizard
+    connection: Connection
+    answers: Answers
+    stream_arn: str
+
+    def say(self, *lines: str) -> None:
+        for line in lines:
+            self.wizard.prompter.say(line)
+
+    def run(self) -> int:
+        from ddbwizard.core.flow import review
+
+        self.wizard.title("review")
+        shown = review(self.answers, self.stream_arn)
+        self.summary(shown)
+        if self.next_step(shown) == "save":
+            self.save()
+            self.closing()
+            return 0
+        self.save()
+        self.wizard.title("deploy")
+        outcome = self.deploy()
+        if outcome is not None:
+            self.done(outcome)
+        self.closing()
+        return 0
+
+    def summary(self, shown: Review) -> None:
+        self.say(f"Stack {self.answers.stack.name} will hold:")
+        for logical_id, resource_type, purpose in shown.summary.resources:
+            self.say(f"  {logical_id} ({resource_type})", *wrapped(purpose, "      "))
+        self.say("The function's role may:")
+        for sentence in shown.summary.policy:
+            self.say(*wrapped(sentence, "    ", "  - "))
+        for warning in self.answers.warnings():
+            self.say(*wrapped(warning, "  ", "warning: "))
+
+    def next_step(self, shown: Review) -> str:
+        prompter = self.wizard.prompter
+        while True:
+            choice: str = prompter.select("What next?", NEXT, "deploy")
+            if choice in ("deploy", "save"):
+                return choice
+            if choice in ("yaml", "json"):
+                prompter.show(shown.text("yaml" if choice == "yaml" else "json"))
+            else:
+                self.export(shown)
+
+    def export(self, shown: Review) -> None:
+        target = self.wizard.prompter.text(
+            "Export the template to",
+            f"{self.answers.stack.name}.yaml",
+            _path_problem,
+            instruction="(.json for JSON)",
+        ).strip()
+        fmt: Literal["yaml", "json"] = "json" if target.lower().endswith(".json") else "yaml"
+        write_atomic(Path(target).expanduser(), shown.text(fmt))
+        self.say(f"Wrote the {fmt.upper()} template to {target}")
+
+    def save(self) -> None:
+        from ddbwizard.core.flow import answers_path, save_answers
+
+        default = answers_path(self.answers)
+        target = self.wizard.prompter.text(
+            "Save the answers file as",
+            default.name,
+            _path_problem,
+            help="Saved before anything is deployed, so nothing you chose is lost.",
+        ).strip()
+        self.wizard.saved = save_answers(self.answers, Path(target).expanduser().resolve())
+        self.say(f"Saved the answers to {target}")
+
+    def deploy(self) -> Outcome | None:
+        from ddbwizard.core.flow import execute_deploy, plan_deploy, unchanged
+
+        aws, name = self.connection.aws, self.answers.stack.name
+        deployment = plan_deploy(
+            aws,
+            self.answers,
+            self.stream_arn,
+            self.wizard.reporter,
+            confirm_replace=self.wizard.confirm_engine,
+        )
+        if deployment.plan.empty:
+            self.wizard.reporter.step("No changes to deploy")
+            return unchanged(aws, self.answers, deployment, self.stream_arn)
+        if not self.approve(deployment):
+            deployment.deployer.discard(deployment.plan)
+            self.say("Nothing was deployed: the change set was deleted.")
+            return None
+        self.wizard.changed.append(f"a deploy of stack {name} was started")
+        outcome = execute_deploy(aws, self.answers, deployment, self.stream_arn)
+        self.wizard.changed[-1] = f"stack {name} deployed ({outcome.status})"
+        return outcome
+
+    def approve(self, deployment: Deployment) -> bool:
+        """Show the change set and ask; Ctrl-C here deletes it before the edge handles it."""
+        plan = deployment.plan
+        self.say(f"Change set for stack {plan.stack_name}:")
+        for change in plan.changes:
+            replacement = f", replacement: {change.replacement}" if change.replacement else ""
+            self.say(
+                f"  {change.action:<7} {change.logical_id} ({change.resource_type}){replacement}"
+            )
+        try:
+            return self.wizard.prompter.confirm(f"Deploy these changes to {plan.stack_name}?", True)
+        except BaseException:
+            deployment.deployer.discard(plan)
+            raise
+
+    def done(self, outcome: Outcome) -> None:
+        self.wizard.title("done")
+        self.say(f"Stack {outcome.stack}: {outcome.status}")
+        for key, value in outcome.outputs.items():
+            self.say(*pair(key, value))
+        if outcome.mapping is not None:
+            mapping = outcome.mapping
+            result = mapping.last_processing_result
+            self.say(f"Trigger {mapping.state}" + (f", last result: {result}" if result else ""))
+        if self.wizard.prompter.confirm(
+            "Follow the function's logs now? (Ctrl-C stops)",
+            self.wizard.local,
+            help="Under --local a demo item is written, so an echo line appears."
+            if self.wizard.local
+            else "",
+        ):
+            follow_logs(
+                self.connection.aws,
+                self.answers,
+                self.wizard.reporter,
+                self.wizard.prompter.say,
+                local=self.wizard.local,
+            )
+
+    def closing(self) -> None:
+        from ddbwizard.core.flow import repeat_command
+
+        if self.wizard.saved is None:
+            return
+        if self.wizard.changed:
+            self.say("", "Changed:", *(f"  - {change}" for change in self.wizard.changed))
+        self.say("", "Repeat this deploy without prompts:")
+        self.say("  " + repeat_command(self.wizard.saved, self.wizard.local))
