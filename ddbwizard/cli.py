@@ -138,10 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         from ddbwizard.prompts.wizard import run_plain
 
         return run_plain(args)
-    if not args.plain:
-        return _run_tui(args)
-    mode = "--plain"
-    raise UsageError(f"{mode} is not yet available", "use --answers FILE (see examples/)")
+    return _run_tui(args)
 
 
 def _run_tui(args: argparse.Namespace) -> int:
