@@ -159,7 +159,7 @@ def _summary(run: Run, done: Outcome) -> None:
     if done.mapping is not None:
         run.reporter.info(
             f"Trigger {done.mapping.uuid}: {done.mapping.state}, "
-            f"last result {done.mapping.last_processing_result}"
+            f"last result {done.mapping.last_processing_result or '(none yet)'}"
         )
     if run.args.json:
         print(json.dumps(done.as_json(), indent=2))

@@ -23,11 +23,65 @@ LOG_GROUP, ROLE, FUNCTION = "EchoLogGroup", "EchoRole", "EchoFunction"
 MAPPING, QUEUE = "EchoMapping", "FailureQueue"
 
 _TOP_LEVEL_ORDER = ("AWSTemplateFormatVersion", "Description", "Metadata", "Resources", "Outputs")
-_RESOURCE_ORDER = ("Type", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Properties")
+_RESOURCE_ORDER = (
+    "Type",
+    "DependsOn",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "Metadata",
+    "Properties",
+)
 _OUTPUT_ORDER = ("Description", "Value")
 _QUIET_APP_LEVELS = frozenset({"WARN", "ERROR", "FATAL"})  # the system log follows at WARN
 _TRUST = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}
 _LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [{**_TRUST, "Action": "sts:AssumeRole"}]}
+
+
+# Checkov findings that do not apply to the echo stack, each with its reason. They are written
+# into each resource's Metadata, where checkov reads them (and shows them as skipped).
+CHECKOV_SKIPS: dict[str, tuple[tuple[str, str], ...]] = {
+    LOG_GROUP: (
+        (
+            "CKV_AWS_158",
+            "CloudWatch Logs encrypts log data at rest by default; a customer-managed KMS key "
+            "needs a key policy this stack does not own",
+        ),
+    ),
+    QUEUE: (
+        (
+            "CKV_AWS_27",
+            "Encrypted at rest with SQS-managed SSE (SqsManagedSseEnabled: true); the check "
+            "recognises only customer-managed KMS keys",
+        ),
+    ),
+    FUNCTION: (
+        (
+            "CKV_AWS_115",
+            "Concurrency is bounded by the stream: at most shards x parallelization factor "
+            "batches run at once",
+        ),
+        (
+            "CKV_AWS_116",
+            "A function DLQ applies to asynchronous invocations only; stream invocations use "
+            "the event source mapping's on-failure destination",
+        ),
+        (
+            "CKV_AWS_117",
+            "The echo function reaches only AWS APIs, no private resource, so it needs no VPC",
+        ),
+        (
+            "CKV_AWS_173",
+            "The one environment variable (REPORT_BATCH_ITEM_FAILURES) holds no secret, so no "
+            "customer-managed KMS key",
+        ),
+    ),
+}
+
+
+def checkov_metadata(logical_id: str) -> dict[str, Any]:
+    """The resource Metadata that tells checkov which checks are skipped, and why."""
+    skips = CHECKOV_SKIPS[logical_id]
+    return {"checkov": {"skip": [{"id": check, "comment": why} for check, why in skips]}}
 
 
 class LoggingConfig(awslambda.LoggingConfig):  # type: ignore[misc]
@@ -113,6 +167,7 @@ def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]
     # Delete explicitly: a retained log group would make the next deploy's create fail.
     log_group = logs.LogGroup(
         LOG_GROUP,
+        Metadata=checkov_metadata(LOG_GROUP),
         DeletionPolicy="Delete",
         UpdateReplacePolicy="Delete",
         LogGroupName=answers.log_group_name,
@@ -124,6 +179,7 @@ def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]
     if creates_queue:
         queue = sqs.Queue(
             QUEUE,
+            Metadata=checkov_metadata(QUEUE),
             DeletionPolicy="Delete",
             UpdateReplacePolicy="Delete",
             SqsManagedSseEnabled=True,
@@ -146,6 +202,7 @@ def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]
     level, report = function.log_level, str(mapping.report_batch_item_failures).lower()
     echo = awslambda.Function(
         FUNCTION,
+        Metadata=checkov_metadata(FUNCTION),
         FunctionName=answers.function_name,
         Description=f"ddbwizard echo of DynamoDB table {table}"[:256],
         Runtime=function.runtime,
@@ -211,9 +268,10 @@ def build_template(answers: Answers, stream_arn: str) -> Template:
         "into a Lambda function's log"
     )
     template.set_version("2010-09-09")
-    template.set_metadata(
-        {"ddbwizard": {"version": ddbwizard.__version__, "answers": answers.to_data()}}
-    )
+    # Where to connect (profile, region, endpoint) is not part of the stack: replaying the
+    # answers with another profile or --endpoint-url must give the same template.
+    used = {key: value for key, value in answers.to_data().items() if key != "aws"}
+    template.set_metadata({"ddbwizard": {"version": ddbwizard.__version__, "answers": used}})
     for resource, _ in _resources(answers, stream_arn):
         template.add_resource(resource)
     outputs = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from conftest import until
 from drive import log_text
 from textual.widgets import Button, Collapsible, Input, RichLog, Select
 
+from ddbwizard.cli import main
 from ddbwizard.core.flow import Connection
 from ddbwizard.tui.app import make_app
 from ddbwizard.tui.screens.deploy import DeployScreen
@@ -82,6 +85,15 @@ async def test_enable_configure_deploy_and_see_the_echo(
         await pilot.press("w")
         log = app.screen.query_one(RichLog)
         await until(pilot, lambda: "Hello from ddbwizard" in log_text(log), timeout=20)
+
+        # The saved answers file repeats this deploy without prompts: nothing left to do.
+        saved = tmp_path / "ddbwizard-customers-echo.yaml"
+        endpoint = app.connection.aws.endpoint_url
+        assert endpoint is not None
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):  # the running app holds sys.stderr otherwise
+            assert main(["--answers", str(saved), "--yes", "--endpoint-url", endpoint]) == 0
+        assert "No changes to deploy" in err.getvalue()
 
 
 async def test_a_declined_confirmation_changes_nothing(
