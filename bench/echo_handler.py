@@ -1,6 +1,7 @@
 """Benchmark the echo handlers against a JSON-serialisation floor.
 
-Usage: .venv/bin/python bench/echo_handler.py [--records 10000] [--runs 15]
+Part of the suite (`python -m bench --only echo`); also runs alone:
+.venv/bin/python bench/echo_handler.py [--records 10000] [--runs 15]
 
 One MODIFY event with NEW_AND_OLD_IMAGES, ~1 KB of DynamoDB JSON per record,
 every DynamoDB type. Prints median timings:
@@ -74,18 +75,24 @@ def make_event(n: int) -> dict[str, Any]:
     return {"Records": records}
 
 
-def median_times(fns: list[Any], runs: int) -> list[float]:
-    """Median wall time of each function, runs interleaved to share the noise."""
+def all_times(fns: list[Any], runs: int) -> list[list[float]]:
+    """Wall times of each function, runs interleaved to share the noise."""
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
         for fn, t in zip(fns, times, strict=True):
             t0 = time.perf_counter()
             fn()
             t.append(time.perf_counter() - t0)
-    return [statistics.median(t) for t in times]
+    return times
 
 
-def bench_python(event: dict[str, Any], runs: int) -> tuple[float, float]:
+def median_times(fns: list[Any], runs: int) -> list[float]:
+    """Median wall time of each function, runs interleaved to share the noise."""
+    return [statistics.median(t) for t in all_times(fns, runs)]
+
+
+def python_times(event: dict[str, Any], runs: int) -> tuple[list[float], list[float]]:
+    """(floor times, handler times): json.dumps + write vs the handler, both to /dev/null."""
     mod = types.ModuleType("echo_bench")  # exec, not import: no __pycache__ in the template dir
     exec(compile(PY_HANDLER.read_text(encoding="utf-8"), str(PY_HANDLER), "exec"), mod.__dict__)
     with Path(os.devnull).open("w", encoding="utf-8") as devnull:
@@ -98,8 +105,14 @@ def bench_python(event: dict[str, Any], runs: int) -> tuple[float, float]:
                 mod.handler(event, None)
 
         handler()  # warm the attribute-name cache, as in a warm Lambda container
-        f, h = median_times([floor, handler], runs)
+        floor()
+        f, h = all_times([floor, handler], runs)
         return f, h
+
+
+def bench_python(event: dict[str, Any], runs: int) -> tuple[float, float]:
+    f, h = python_times(event, runs)
+    return statistics.median(f), statistics.median(h)
 
 
 NODE_SCRIPT = r"""
@@ -119,12 +132,23 @@ import(pathToFileURL(mod).href).then(async ({ handler }) => {
   await run(); await floor();
   const f = [], h = [];
   for (let i = 0; i < Number(runs); i++) { f.push(await time(floor)); h.push(await time(run)); }
-  process.stderr.write(JSON.stringify({ floor: median(f), handler: median(h) }));
+  process.stderr.write(JSON.stringify({ floor: median([...f]), handler: median([...h]), f, h }));
 });
 """
 
 
+def node_times(event_file: Path, runs: int) -> tuple[list[float], list[float]] | None:
+    """(floor times, handler times) in one node process: JSON.stringify + write vs handler."""
+    res = _node(event_file, runs)
+    return None if res is None else (res["f"], res["h"])
+
+
 def bench_node(event_file: Path, runs: int) -> tuple[float, float] | None:
+    res = _node(event_file, runs)
+    return None if res is None else (res["floor"], res["handler"])
+
+
+def _node(event_file: Path, runs: int) -> dict[str, Any] | None:
     node = shutil.which("node")
     if node is None:
         return None
@@ -135,8 +159,51 @@ def bench_node(event_file: Path, runs: int) -> tuple[float, float] | None:
         check=True,
         env={k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_LOG")},
     )
-    res = json.loads(proc.stderr)
-    return res["floor"], res["handler"]
+    return json.loads(proc.stderr)  # type: ignore[no-any-return]
+
+
+def bench_echo(runs: int, quick: bool = False) -> list[Any]:
+    """The suite's rows: python and nodejs handlers, one 10,000-record MODIFY event."""
+    from bench.common import Result, Series
+
+    for var in ("AWS_LAMBDA_LOG_LEVEL", "REPORT_BATCH_ITEM_FAILURES"):
+        os.environ.pop(var, None)
+    records = 10_000
+    event = make_event(records)
+    size = len(json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode())
+    note = f"{records} records, {size / records:.0f} B/record"
+    f, h = python_times(event, runs)
+    results = [
+        Result(
+            "echo handler, python (in-process)",
+            Series("handler", h),
+            Series("json.dumps", f),
+            target="<= 1.5x",
+            check=lambda r: r.ratio is not None and r.ratio <= 1.5,
+            note=f"{note}; floor json.dumps(event) to /dev/null",
+        )
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        event_file = Path(tmp) / "event.json"
+        event_file.write_text(json.dumps(event), encoding="utf-8")
+        del event
+        res = node_times(event_file, runs)
+    if res is None:
+        return results
+    version = subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    results.append(
+        Result(
+            f"echo handler, nodejs {version} (in-process)",
+            Series("handler", res[1]),
+            Series("JSON.stringify", res[0]),
+            target="<= 1.5x",
+            check=lambda r: r.ratio is not None and r.ratio <= 1.5,
+            note=f"{note}; floor JSON.stringify(event) to /dev/null",
+        )
+    )
+    return results
 
 
 def main() -> None:

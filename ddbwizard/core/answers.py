@@ -32,7 +32,8 @@ from pydantic_core import PydanticCustomError, core_schema
 from ddbwizard.core import limits
 from ddbwizard.core.errors import AnswersError
 from ddbwizard.core.files import parse_document, read_document
-from ddbwizard.core.validation import format_validation_error
+from ddbwizard.core.validation import _shown as shown
+from ddbwizard.core.validation import format_validation_error, shorten
 
 ANSWERS_VERSION = 1
 
@@ -72,7 +73,7 @@ class _Matching:
 
     def _check(self, value: str) -> str:
         if not self.pattern.fullmatch(value):
-            raise _fail(f"{self.rule}, got {value!r}")
+            raise _fail(f"{self.rule}, got {shorten(repr(value))}")
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
@@ -207,7 +208,7 @@ class Stream(_Section):
     def _arn_shape(self) -> Stream:
         if self.arn is not None and not limits.STREAM_ARN_RE.fullmatch(self.arn):
             raise _fail(
-                f"not a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>), got {self.arn!r}",
+                f"not a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>), got {shorten(repr(self.arn))}",
                 "arn",
             )
         return self
@@ -229,12 +230,13 @@ class OnFailure(_Section):
             match = limits.DESTINATION_ARN_RE.fullmatch(self.arn)
             if not match:
                 raise _fail(
-                    f"must be a standard SQS queue, SNS topic or S3 bucket ARN, got {self.arn!r}",
+                    f"must be a standard SQS queue, SNS topic or S3 bucket ARN, got {shorten(repr(self.arn))}",
                     "arn",
                 )
             if (match["name"] or "").endswith(".fifo"):
                 raise _fail(
-                    f"FIFO queues and topics cannot take stream failures, got {self.arn!r}", "arn"
+                    f"FIFO queues and topics cannot take stream failures, got {shorten(repr(self.arn))}",
+                    "arn",
                 )
         return self
 
@@ -465,7 +467,7 @@ def _suggest(key: str, choices: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return shown(value)
 
 
 def answers_from_data(data: Any, source: str | None = None) -> Answers:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 PlanKind = Literal["CREATE", "UPDATE"]
 
-TEMPLATE_BODY_LIMIT = 51_200
 CHANGE_SET_PREFIX = "ddbwizard-"
 EMPTY_REASONS = ("didn't contain changes", "No updates are to be performed")
 FAILED_CREATE = frozenset({"ROLLBACK_COMPLETE", "ROLLBACK_FAILED"})
@@ -80,12 +79,6 @@ class Planner:
         replace_failed: bool = False,
         confirm_replace: Callable[[str], bool] | None = None,
     ) -> Plan:
-        size = len(template_body.encode("utf-8"))
-        if size > TEMPLATE_BODY_LIMIT:
-            raise AwsError(
-                f"The template is {size:,} bytes; CloudFormation accepts at most "
-                f"{TEMPLATE_BODY_LIMIT:,} bytes inline."
-            )
         stack = self.ops.describe(stack_name)
         kind: PlanKind = "CREATE"
         new_stack = True

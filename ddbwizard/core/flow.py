@@ -142,10 +142,10 @@ def plan_deploy(
     from ddbwizard.core.deploy import Deployer
     from ddbwizard.core.template import build_template, render_checked
 
+    body = render_checked(build_template(answers, stream_arn), "yaml")  # too large: no AWS call
     deployer = Deployer(aws.client("cloudformation"), reporter)
     if deployer.stack_status(answers.stack.name) is None:
         refuse_name_clash(aws, answers)
-    body = render_checked(build_template(answers, stream_arn), "yaml")
     plan = deployer.plan(
         answers.stack.name,
         body,

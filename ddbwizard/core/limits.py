@@ -120,6 +120,10 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 )  # fmt: skip
 DEFAULT_LOG_RETENTION_DAYS = 14
 
+# CreateChangeSet takes a TemplateBody of at most this many bytes (larger ones need S3).
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+TEMPLATE_BODY_MAX_BYTES = 51_200
+
 # CloudWatch Logs: one event is at most 256 KB; the echo handler truncates above this.
 MAX_LOG_EVENT_BYTES = 262_144
 

@@ -10,12 +10,11 @@ import yaml
 from troposphere import AWSObject, GetAtt, Output, Ref, Template, awslambda, iam, logs, sqs
 
 import ddbwizard
-from ddbwizard.core import handlers
+from ddbwizard.core import handlers, limits
 from ddbwizard.core.answers import Answers, OnFailure
 from ddbwizard.core.errors import UsageError
 
-# CreateChangeSet takes a TemplateBody of at most 51,200 bytes; larger needs an S3 upload.
-TEMPLATE_BODY_LIMIT = 51_200
+TEMPLATE_BODY_LIMIT = limits.TEMPLATE_BODY_MAX_BYTES
 FAILURE_QUEUE_RETENTION_SECONDS = 1_209_600  # 14 days, the SQS maximum
 
 # Logical ids.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from difflib import get_close_matches
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 _KINDS = {
     "int_type": "an integer",
@@ -28,14 +30,32 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     """('mapping', 'filter_patterns', 0) -> 'mapping.filter_patterns[0]'."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):  # '' or odd keys: ['a b'], so the path stays readable
+            text += f"[{_shown(part[:40])}]"
+        else:
+            text += f".{part}" if text else part
     return text
 
 
+SHOWN_MAX = 80  # a value quoted in a message: enough to recognise it, never a 100 KB line
+
+
 def _shown(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return shorten(repr(value) if isinstance(value, str) else _json(value))
+
+
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__}"
+
+
+def shorten(text: str) -> str:
+    """`text`, cut to SHOWN_MAX characters with an ellipsis."""
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
 
 
 def _model_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
