@@ -27,8 +27,10 @@ class TableNames(Message):
 
 
 @dataclass
-class TableDescribed(Message):
-    info: TableInfo
+class TablesDescribed(Message):
+    """A batch of DescribeTable answers (batched so 1,000 tables are not 1,000 redraws)."""
+
+    infos: list[TableInfo]
 
 
 @dataclass

@@ -18,6 +18,9 @@ from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 
 COLUMNS = ("Table", "Stream", "View type", "Items", "Status")
+# Fixed widths (the table name's grows with the names): cells update without re-measuring.
+WIDTHS = {"Stream": 6, "View type": 18, "Items": 11, "Status": 12}
+BATCH = 25  # DescribeTable answers per message
 
 
 def _row(name: str, info: TableInfo | None) -> tuple[str | Text, ...]:
@@ -57,7 +60,7 @@ class TableScreen(StepScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for column in COLUMNS:
-            table.add_column(column, key=column)
+            table.add_column(column, key=column, width=WIDTHS.get(column))
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -68,27 +71,35 @@ class TableScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="tables", exit_on_error=False)
     def load(self) -> None:
+        """Names page by page first (the list shows at once), then their details in list
+        order, so the rows on screen are described first."""
         aws = self.wizard.connection.aws
         names: list[str] = []
         for page in aws.iter_table_name_pages():
             names.extend(page)
             self.post_message(messages.TableNames(page))
+        batch: list[TableInfo] = []
         for info in aws.describe_tables(names):
-            self.post_message(messages.TableDescribed(info))
+            batch.append(info)
+            if len(batch) >= BATCH:
+                self.post_message(messages.TablesDescribed(batch))
+                batch = []
+        if batch:
+            self.post_message(messages.TablesDescribed(batch))
         self.post_message(messages.TablesLoaded(len(names)))
 
     def on_table_names(self, message: messages.TableNames) -> None:
         self.names.extend(message.names)
         self._status(f"{len(self.names)} tables; reading their streams…")
-        self._render_rows()
+        self._add_rows(message.names)
 
-    def on_table_described(self, message: messages.TableDescribed) -> None:
-        info = message.info
-        self.infos[info.name] = info
+    def on_tables_described(self, message: messages.TablesDescribed) -> None:
         table = self.query_one(DataTable)
-        if info.name in table.rows:
-            for column, value in zip(COLUMNS, _row(info.name, info), strict=True):
-                table.update_cell(info.name, column, value, update_width=True)
+        for info in message.infos:
+            self.infos[info.name] = info
+            if info.name in table.rows:
+                for column, value in zip(COLUMNS[1:], _row(info.name, info)[1:], strict=True):
+                    table.update_cell(info.name, column, value)
 
     def on_tables_loaded(self, message: messages.TablesLoaded) -> None:
         identity = self.wizard.connection.identity
@@ -108,10 +119,13 @@ class TableScreen(StepScreen):
         self.query_one("#tables-status", Static).update(text)
 
     def _render_rows(self) -> None:
+        self.query_one(DataTable).clear()
+        self._add_rows(self.names)
+
+    def _add_rows(self, names: list[str]) -> None:
         text = self.query_one("#filter", Input).value.strip().lower()
         table = self.query_one(DataTable)
-        table.clear()
-        for name in self.names:
+        for name in names:
             if text in name.lower():
                 table.add_row(*_row(name, self.infos.get(name)), key=name)
 
