@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -47,6 +48,7 @@ class TableScreen(StepScreen):
         super().__init__()
         self.names: list[str] = []
         self.infos: dict[str, TableInfo] = {}
+        self.first_page_shown = threading.Event()
 
     def body(self) -> ComposeResult:
         with Vertical(classes="step-body"):
@@ -75,9 +77,13 @@ class TableScreen(StepScreen):
         order, so the rows on screen are described first."""
         aws = self.wizard.connection.aws
         names: list[str] = []
+        self.first_page_shown.clear()
         for page in aws.iter_table_name_pages():
             names.extend(page)
             self.post_message(messages.TableNames(page))
+            # Let the first screenful paint before more rows and the describe threads compete
+            # with it (Textual paints when its queue is idle).
+            self.first_page_shown.wait(timeout=1.0)
         batch: list[TableInfo] = []
         for info in aws.describe_tables(names):
             batch.append(info)
@@ -92,6 +98,7 @@ class TableScreen(StepScreen):
         self.names.extend(message.names)
         self._status(f"{len(self.names)} tables; reading their streams…")
         self._add_rows(message.names)
+        self.call_after_refresh(self.first_page_shown.set)
 
     def on_tables_described(self, message: messages.TablesDescribed) -> None:
         table = self.query_one(DataTable)
