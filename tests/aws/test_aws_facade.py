@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
+from moto_kit import create_table
 
 from ddbwizard.core.aws import Aws, make_session
 from ddbwizard.core.aws_errors import AwsConfigError, NotFound, ThrottledError
@@ -29,16 +30,7 @@ def aws() -> Iterator[Aws]:
 
 
 def make_table(aws: Aws, name: str, view_type: str | None = None) -> None:
-    spec: dict[str, Any] = {"StreamEnabled": False}
-    if view_type:
-        spec = {"StreamEnabled": True, "StreamViewType": view_type}
-    aws.client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification=spec,  # type: ignore[arg-type]
-    )
+    create_table(aws.client("dynamodb"), name, view_type)
 
 
 def make_function(aws: Aws, name: str) -> str:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
 import time
 import urllib.request
-import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from moto_kit import create_function
 
 from ddbwizard.core.aws import Aws
 from ddbwizard.core.errors import UsageError
@@ -44,21 +43,8 @@ def emulator() -> Iterator[LocalEmulator]:
 def make_echo(aws: Aws, *, env: dict[str, str] | None = None, **mapping: Any) -> str:
     """A function, its log group and a mapping on the orders stream, as the stack would make."""
     endpoint = aws.endpoint_url
-    role = aws._session.client("iam", endpoint_url=endpoint).create_role(
-        RoleName="echo-role", AssumeRolePolicyDocument="{}"
-    )
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("index.py", "# moto never runs this\n")
     lam = aws.client("lambda")
-    lam.create_function(
-        FunctionName=FUNCTION,
-        Runtime="python3.13",
-        Role=role["Role"]["Arn"],
-        Handler="index.handler",
-        Code={"ZipFile": code.getvalue()},
-        Environment={"Variables": env or {}},
-    )
+    create_function(lam, aws._session.client("iam", endpoint_url=endpoint), FUNCTION, env)
     aws.client("logs").create_log_group(logGroupName=GROUP)
     made = lam.create_event_source_mapping(
         EventSourceArn=demo_stream_arn("orders"),

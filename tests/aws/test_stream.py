@@ -3,8 +3,6 @@ moto cannot produce (UPDATING, ENABLING, ARCHIVED) and a fake clock for deadline
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
+from moto_kit import create_function, create_table
 
 from ddbwizard.core.answers import Answers, answers_from_data
 from ddbwizard.core.aws import Aws, make_session
@@ -69,32 +68,13 @@ def aws() -> Iterator[Aws]:
 
 
 def make_table(aws: Aws, view_type: str | None = None, name: str = "orders") -> str | None:
-    spec: dict[str, Any] = {"StreamEnabled": False}
-    if view_type:
-        spec = {"StreamEnabled": True, "StreamViewType": view_type}
-    aws.client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification=spec,  # type: ignore[arg-type]
-    )
+    create_table(aws.client("dynamodb"), name, view_type)
     return aws.describe_table(name).latest_stream_arn
 
 
 def add_reader(aws: Aws, stream_arn: str, name: str) -> None:
-    role = boto3.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return None\n")
     lam = aws.client("lambda")
-    lam.create_function(
-        FunctionName=name,
-        Runtime="python3.13",
-        Role=role["Role"]["Arn"],
-        Handler="index.handler",
-        Code={"ZipFile": code.getvalue()},
-    )
+    create_function(lam, boto3.client("iam"), name)
     lam.create_event_source_mapping(
         EventSourceArn=stream_arn, FunctionName=name, StartingPosition="LATEST"
     )

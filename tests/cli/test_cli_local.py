@@ -13,8 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_local_seed_deploys_and_the_log_tail_shows_echo_lines(tmp_path: Path) -> None:
-    process = subprocess.Popen(
+def start_seed_deploy(cwd: Path) -> subprocess.Popen[str]:
+    """The README's no-prompt local run: deploy the seed example, then follow the logs."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -28,9 +29,13 @@ def test_local_seed_deploys_and_the_log_tail_shows_echo_lines(tmp_path: Path) ->
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=tmp_path,
+        cwd=cwd,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+
+
+def test_local_seed_deploys_and_the_log_tail_shows_echo_lines(tmp_path: Path) -> None:
+    process = start_seed_deploy(tmp_path)
     assert process.stdout is not None
     echoed: list[dict[str, object]] = []
     deadline = time.monotonic() + 90
@@ -59,22 +64,7 @@ def test_local_seed_deploys_and_the_log_tail_shows_echo_lines(tmp_path: Path) ->
 
 def test_ctrl_c_before_anything_changed_says_so(tmp_path: Path) -> None:
     """SIGTERM behaves like Ctrl-C: exit 130 and an honest message."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ddbwizard",
-            "--local",
-            "--answers",
-            str(ROOT / "examples" / "seed.yaml"),
-            "--yes",
-            "--logs",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    process = start_seed_deploy(tmp_path)
     assert process.stderr is not None
     first = process.stderr.readline()  # "Starting the embedded AWS emulator"
     process.send_signal(signal.SIGTERM)

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from moto_kit import create_table
 
 TABLE = "customers"
 
@@ -23,12 +24,7 @@ def client(endpoint: str, service: str) -> Any:
 def table(moto_endpoint: str) -> str:
     """A table without a stream, with one item."""
     ddb = client(moto_endpoint, "dynamodb")
-    ddb.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_table(ddb, TABLE)
     ddb.put_item(TableName=TABLE, Item={"pk": {"S": "c#1"}, "name": {"S": "Zoë"}})
     return TABLE
 

@@ -7,8 +7,6 @@ made (it wraps BaseClient._make_api_call, above moto and the Stubber alike).
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto_kit import create_function, create_table
 
 from ddbwizard.cli import main
 
@@ -117,16 +116,7 @@ def ddb() -> Any:
 
 def make_table(view_type: str | None = "NEW_AND_OLD_IMAGES", name: str = TABLE) -> str | None:
     """A moto table (inside `moto()`); its stream ARN, or None without a stream."""
-    spec: dict[str, Any] = {"StreamEnabled": False}
-    if view_type:
-        spec = {"StreamEnabled": True, "StreamViewType": view_type}
-    ddb().create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification=spec,
-    )
+    create_table(ddb(), name, view_type)
     return table_state(name).get("LatestStreamArn")
 
 
@@ -137,20 +127,8 @@ def table_state(name: str = TABLE) -> dict[str, Any]:
 
 def add_reader(arn: str, name: str) -> None:
     """A function of another team with a mapping on the stream."""
-    role = boto3.client("iam", region_name=REGION).create_role(
-        RoleName=f"{name}-role", AssumeRolePolicyDocument="{}"
-    )
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return None\n")
     lam = boto3.client("lambda", region_name=REGION)
-    lam.create_function(
-        FunctionName=name,
-        Runtime="python3.13",
-        Role=role["Role"]["Arn"],
-        Handler="index.handler",
-        Code={"ZipFile": code.getvalue()},
-    )
+    create_function(lam, boto3.client("iam", region_name=REGION), name)
     lam.create_event_source_mapping(
         EventSourceArn=arn, FunctionName=name, StartingPosition="LATEST"
     )
