@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ddbwizard.core import limits
 from ddbwizard.core.answers import Answers, load_answers
 from ddbwizard.core.errors import ConfirmationRequired, Interrupted, UsageError
 from ddbwizard.core.files import write_atomic
@@ -78,7 +79,14 @@ def _connect(run: Run) -> Iterator[Connection]:
     aws = run.answers.aws
     if run.args.local:
         run.reporter.step("Starting the embedded AWS emulator (moto) with demo tables")
-    connection = connect(aws.profile, aws.region, aws.endpoint_url, run.args.local)
+    pinned = limits.STREAM_ARN_RE.fullmatch(run.answers.stream.arn or "")
+    connection = connect(
+        aws.profile,
+        aws.region,
+        aws.endpoint_url,
+        run.args.local,
+        fallback_region=pinned["region"] if pinned else None,
+    )
     try:
         yield connection
     finally:

@@ -63,10 +63,21 @@ ServiceName = Literal[
 ]
 
 
-def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
-    """A session resolved like the AWS CLI: flags first, then AWS_* variables and config files."""
+def make_session(
+    profile: str | None = None, region: str | None = None, fallback_region: str | None = None
+) -> boto3.Session:
+    """A session resolved like the AWS CLI: flags first, then AWS_* variables and config files.
+
+    AWS_REGION is honoured as the AWS CLI v2 and the other SDKs do (botocore itself reads only
+    AWS_DEFAULT_REGION); `fallback_region` (e.g. the region of a pinned stream ARN) applies
+    when nothing else names one.
+    """
+    region = region or os.environ.get("AWS_REGION") or None
     try:
-        return boto3.Session(profile_name=profile or None, region_name=region or None)
+        session = boto3.Session(profile_name=profile or None, region_name=region)
+        if session.region_name or not fallback_region:
+            return session
+        return boto3.Session(profile_name=profile or None, region_name=fallback_region)
     except ProfileNotFound as exc:
         name = profile or os.environ.get("AWS_PROFILE") or str(exc.kwargs.get("profile"))
         try:

@@ -31,7 +31,10 @@ from botocore.exceptions import (
 
 from ddbwizard.core.errors import AwsError, DdbWizardError, UsageError
 
-NO_REGION = "No AWS region: pass --region, set AWS_REGION, or add region to your profile"
+NO_REGION = (
+    "No AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), "
+    "or add region to your profile"
+)
 
 THROTTLING_CODES = frozenset(
     {

@@ -43,13 +43,17 @@ class Connection:
 
 
 def connect(
-    profile: str | None, region: str | None, endpoint_url: str | None, local: bool
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    local: bool,
+    fallback_region: str | None = None,
 ) -> Connection:
     """Open a session (or start the emulator and seed it) and confirm the identity."""
     from ddbwizard.core.aws import Aws, make_session
 
     if not local:
-        aws = Aws(make_session(profile, region), endpoint_url)
+        aws = Aws(make_session(profile, region, fallback_region), endpoint_url)
         return Connection(aws, aws.identity())
     from ddbwizard.core.local import LocalEmulator
 

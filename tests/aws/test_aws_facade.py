@@ -223,7 +223,7 @@ def test_no_region_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(AwsConfigError) as caught:
         aws.identity()
     assert str(caught.value) == (
-        "No AWS region: pass --region, set AWS_REGION, or add region to your profile"
+        "No AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add region to your profile"
     )
     assert caught.value.exit_code == EXIT_USAGE
 
@@ -298,3 +298,21 @@ def test_throttling_past_the_last_attempt_is_a_clear_error(
     )
     assert caught.value.attempts == 5
     assert hook.calls["n"] == 5
+
+
+def test_session_region_follows_aws_region_like_the_aws_cli(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert make_session().region_name == "eu-west-1"
+    assert make_session(region="ap-south-1").region_name == "ap-south-1"
+
+
+def test_a_pinned_stream_region_applies_only_when_nothing_else_names_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert make_session(fallback_region="eu-central-1").region_name == "us-east-1"  # env wins
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    assert make_session(fallback_region="eu-central-1").region_name == "eu-central-1"
+    assert make_session().region_name is None

@@ -32,8 +32,9 @@ def test_row_09_no_region_says_how_to_set_one(
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     result = cli("--answers", answers(tmp_path), "--yes")
     assert result.code == 2
-    assert "No AWS region: pass --region, set AWS_REGION, or add region to your profile" in (
-        result.err
+    assert (
+        "No AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add region to your profile"
+        in (result.err)
     )
     assert calls.made == []
 
