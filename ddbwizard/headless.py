@@ -56,8 +56,8 @@ def run_headless(args: argparse.Namespace) -> int:
     if args.export and run.answers.stream.arn:
         return _export(run, run.answers.stream.arn)
     try:
-        with _connect(run) as aws:
-            return _dispatch(run, aws)
+        with _connect(run) as connection:
+            return _dispatch(run, connection)
     except KeyboardInterrupt:
         raise Interrupted(_interrupted_message(run)) from None
     except Interrupted as exc:
