@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from ddbwizard.core import limits
 from ddbwizard.core.errors import AnswersError
-from ddbwizard.core.files import parse_document, read_document
+from ddbwizard.core.files import json_syntax, parse_document, read_document
 from ddbwizard.core.validation import _shown as shown
 from ddbwizard.core.validation import format_validation_error, shorten
 
@@ -96,9 +96,7 @@ def _filter_pattern_text(value: Any) -> Any:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise _fail(
-                f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
+            raise _fail(f"not valid JSON: {json_syntax(exc)}") from None
     if not isinstance(value, dict) or not value:
         raise _fail("must be a non-empty JSON object, for example {eventName: [INSERT]}")
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)

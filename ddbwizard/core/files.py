@@ -123,7 +123,12 @@ def _parse_json(text: str, source: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{source}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise UsageError(f"{source}: {json_syntax(exc)}") from None
+
+
+def json_syntax(exc: json.JSONDecodeError) -> str:
+    """Where JSON text is broken: 'line 1, column 2: Expecting value'."""
+    return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
 
 
 def read_document(path: Path) -> Any:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from ddbwizard.core import limits
 from ddbwizard.core.answers import Answers, answers_from_data, default_stack_name
 from ddbwizard.core.errors import AnswersError
+from ddbwizard.core.files import json_syntax
 
 StepId = Literal["connect", "table", "stream", "mapping", "function", "review", "deploy", "done"]
 STEPS: tuple[StepId, ...] = (
@@ -140,9 +141,7 @@ def _parse_patterns(text: str) -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AnswerProblem(
-            f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
+        raise AnswerProblem(f"not valid JSON: {json_syntax(exc)}") from None
     return value if isinstance(value, list) else [value]
 
 

@@ -387,3 +387,33 @@ class Timeline:
             if final or (count is not None and len(times) >= count):
                 return times
             when += interval
+
+
+def review_history() -> list[dict[str, object]]:
+    """What a new stack shows after CreateChangeSet: one REVIEW_IN_PROGRESS event, no token."""
+    return [event(STACK, "REVIEW_IN_PROGRESS", -10, reason="User Initiated", token=None)]
+
+
+def failed_create() -> Timeline:
+    """A first create whose mapping fails: the function's cancellation cascades, then rollback."""
+    rollback_reason = (
+        "The following resource(s) failed to create: [EchoMapping, EchoFunction]. "
+        "Rollback requested by user."
+    )
+    return Timeline(
+        history=review_history(),
+        events=[
+            event(STACK, "CREATE_IN_PROGRESS", 0.3, reason="User Initiated"),
+            event("EchoLogGroup", "CREATE_COMPLETE", 1.0),
+            event("EchoRole", "CREATE_COMPLETE", 2.0),
+            event("EchoFunction", "CREATE_IN_PROGRESS", 2.2),
+            event("EchoMapping", "CREATE_IN_PROGRESS", 2.2),
+            event("EchoFunction", "CREATE_FAILED", 3.4, reason="Resource creation cancelled"),
+            event("EchoMapping", "CREATE_FAILED", 3.4, reason=MAPPING_REASON),
+            event(STACK, "ROLLBACK_IN_PROGRESS", 3.6, reason=rollback_reason),
+            event("EchoRole", "DELETE_COMPLETE", 4.5),
+            event("EchoLogGroup", "DELETE_COMPLETE", 4.7),
+            event(STACK, "ROLLBACK_COMPLETE", 4.8),
+        ],
+        statuses=[(-10, "CREATE_IN_PROGRESS"), (3.6, "ROLLBACK_IN_PROGRESS"), (4.8, "ROLLBACK_COMPLETE")],
+    )  # fmt: skip

@@ -25,6 +25,8 @@ from cfn_fakes import (
     Timeline,
     change,
     event,
+    failed_create,
+    review_history,
 )
 
 from ddbwizard.core.deploy import Change, Deployer, DeployFailed, Plan
@@ -74,11 +76,6 @@ def create_plan(*changes: Change) -> Plan:
         changes=changes or tuple(Change("Add", lid, rtype) for lid, rtype in RESOURCES.items()),
         new_stack=True,
     )
-
-
-def review_history() -> list[dict[str, object]]:
-    """What a new stack shows after CreateChangeSet: one REVIEW_IN_PROGRESS event, no token."""
-    return [event(STACK, "REVIEW_IN_PROGRESS", -10, reason="User Initiated", token=None)]
 
 
 def successful_create() -> Timeline:
@@ -208,27 +205,7 @@ def test_completion_is_noticed_within_one_poll_interval(
 def test_failed_create_names_the_first_failed_resource_not_the_cascade(
     script: CfnScript, deployer: Deployer, reporter: TimedReporter
 ) -> None:
-    rollback_reason = (
-        "The following resource(s) failed to create: [EchoMapping, EchoFunction]. "
-        "Rollback requested by user."
-    )
-    timeline = Timeline(
-        history=review_history(),
-        events=[
-            event(STACK, "CREATE_IN_PROGRESS", 0.3, reason="User Initiated"),
-            event("EchoLogGroup", "CREATE_COMPLETE", 1.0),
-            event("EchoRole", "CREATE_COMPLETE", 2.0),
-            event("EchoFunction", "CREATE_IN_PROGRESS", 2.2),
-            event("EchoMapping", "CREATE_IN_PROGRESS", 2.2),
-            event("EchoFunction", "CREATE_FAILED", 3.4, reason="Resource creation cancelled"),
-            event("EchoMapping", "CREATE_FAILED", 3.4, reason=MAPPING_REASON),
-            event(STACK, "ROLLBACK_IN_PROGRESS", 3.6, reason=rollback_reason),
-            event("EchoRole", "DELETE_COMPLETE", 4.5),
-            event("EchoLogGroup", "DELETE_COMPLETE", 4.7),
-            event(STACK, "ROLLBACK_COMPLETE", 4.8),
-        ],
-        statuses=[(-10, "CREATE_IN_PROGRESS"), (3.6, "ROLLBACK_IN_PROGRESS"), (4.8, "ROLLBACK_COMPLETE")],
-    )  # fmt: skip
+    timeline = failed_create()
     script.events(timeline.history)
     script.execute_change_set()
     timeline.polls(script)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "aws"))  # cfn_fakes
 
-from fault_kit import Calls, CliResult, record_calls, run_cli
+from fault_kit import Calls, CliResult, Stubbed, record_calls, run_cli
 
 
 @pytest.fixture
@@ -33,18 +32,6 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., CliResult]
     yield run
     for number, handler in saved.items():
         signal.signal(number, handler)
-
-
-@dataclass
-class Stubbed:
-    """CloudFormation answered by a CfnScript (botocore Stubber); time is fake and instant."""
-
-    script: Any
-    time: Any
-
-    def operations(self) -> list[str]:
-        ops: list[str] = self.script.operations()
-        return ops
 
 
 @pytest.fixture

@@ -132,3 +132,15 @@ def add_reader(arn: str, name: str) -> None:
     lam.create_event_source_mapping(
         EventSourceArn=arn, FunctionName=name, StartingPosition="LATEST"
     )
+
+
+@dataclass
+class Stubbed:
+    """CloudFormation answered by a CfnScript (botocore Stubber); time is fake and instant."""
+
+    script: Any
+    time: Any
+
+    def operations(self) -> list[str]:
+        ops: list[str] = self.script.operations()
+        return ops

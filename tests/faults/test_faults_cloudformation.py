@@ -16,19 +16,19 @@ from cfn_fakes import (
     ALL_ADDS,
     CHANGE_SET_ID,
     CHANGE_SET_NAME,
-    MAPPING_REASON,
     STACK,
     Timeline,
     event,
+    failed_create,
+    review_history,
 )
-from conftest import Stubbed
-from fault_kit import Calls, CliResult, answers, make_table, moto, table_state
+from fault_kit import Calls, CliResult, Stubbed, answers, make_table, moto, table_state
 
 from ddbwizard.core.deploy import Deployer
 
 Cli = Callable[..., CliResult]
 MUTATIONS = {"CreateChangeSet", "ExecuteChangeSet", "DeleteStack", "DeleteChangeSet"}
-REVIEW = [event(STACK, "REVIEW_IN_PROGRESS", -10, reason="User Initiated", token=None)]
+REVIEW = review_history()
 EMPTY_REASON = (
     "The submitted information didn't contain changes. Submit different information to create "
     "a change set."
@@ -203,24 +203,6 @@ def test_row_28_change_set_failed_shows_its_reason(
     assert result.code == 2
     assert "CloudFormation takes at most 51,200 bytes inline" in result.err
     assert cfn.operations()[before:] == []  # refused before any CloudFormation call
-
-
-def failed_create() -> Timeline:
-    return Timeline(
-        history=REVIEW,
-        events=[
-            event(STACK, "CREATE_IN_PROGRESS", 0.3, reason="User Initiated"),
-            event("EchoLogGroup", "CREATE_COMPLETE", 1.0),
-            event("EchoRole", "CREATE_COMPLETE", 2.0),
-            event("EchoFunction", "CREATE_IN_PROGRESS", 2.2),
-            event("EchoMapping", "CREATE_IN_PROGRESS", 2.2),
-            event("EchoFunction", "CREATE_FAILED", 3.4, reason="Resource creation cancelled"),
-            event("EchoMapping", "CREATE_FAILED", 3.4, reason=MAPPING_REASON),
-            event(STACK, "ROLLBACK_IN_PROGRESS", 3.6, reason="The following resource(s) failed"),
-            event(STACK, "ROLLBACK_COMPLETE", 4.8),
-        ],
-        statuses=[(-10, "CREATE_IN_PROGRESS"), (3.6, "ROLLBACK_IN_PROGRESS"), (4.8, "ROLLBACK_COMPLETE")],
-    )  # fmt: skip
 
 
 def test_row_29_deploy_failed_names_the_first_failed_resource(

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 from cfn_fakes import ALL_ADDS, STACK, STACK_ID, event
-from conftest import Stubbed
 from fault_kit import (
     Calls,
     CliResult,
+    Stubbed,
     answers,
     client_error,
     make_table,

@@ -8,27 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from ddbwizard.core.flow import Connection
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0) -> None:
-    """Let the app run until `condition()` is true (workers answer on their own threads)."""
-    loops = int(timeout / 0.05)
-    for _ in range(loops):
-        if condition():
-            await pilot.pause()
-            return
-        if type(pilot.app.screen).__name__ == "ErrorModal":
-            break
-        await pilot.pause(0.05)
-    shown = getattr(pilot.app.screen, "message", "")
-    raise AssertionError(f"timed out; screen is {pilot.app.screen!r} {shown}")
-
-
-def screen_name(pilot: Pilot[Any]) -> str:
-    return type(pilot.app.screen).__name__
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from conftest import until
 from textual.pilot import Pilot
 from textual.widgets import Button, RichLog
 
@@ -19,6 +19,20 @@ from ddbwizard.tui.screens.stream import StreamScreen
 from ddbwizard.tui.screens.tables import TableScreen
 
 ORDER = ("connect", "table", "stream", "mapping", "function", "review", "deploy", "done")
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` is true (workers answer on their own threads)."""
+    loops = int(timeout / 0.05)
+    for _ in range(loops):
+        if condition():
+            await pilot.pause()
+            return
+        if type(pilot.app.screen).__name__ == "ErrorModal":
+            break
+        await pilot.pause(0.05)
+    shown = getattr(pilot.app.screen, "message", "")
+    raise AssertionError(f"timed out; screen is {pilot.app.screen!r} {shown}")
 
 
 async def drive_to(pilot: Pilot[Any], step: str, table: str = "customers") -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import until
-from drive import drive_to, log_text
+from drive import drive_to, log_text, until
 from textual.widgets import Button, Input, RichLog, Static
 from tui_fakes import CUSTOMERS_ARN, FakeAws, FakeDeploy, fake_app
 

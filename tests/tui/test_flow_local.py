@@ -7,8 +7,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import until
-from drive import log_text
+from drive import log_text, until
 from textual.widgets import Button, Collapsible, Input, RichLog, Select
 
 from ddbwizard.cli import main

@@ -8,12 +8,11 @@ Regenerate them after an intended template or handler change:
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_template import cfn_lint_command
 
 from ddbwizard.core.answers import load_answers
 from ddbwizard.core.template import build_template, render_checked
@@ -23,16 +22,6 @@ EXAMPLES = ROOT / "examples"
 GOLDEN = EXAMPLES / "templates"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 UPDATE = os.environ.get("DDBWIZARD_UPDATE_GOLDEN") == "1"
-
-
-def cfn_lint_command() -> list[str]:
-    """cfn-lint from the running interpreter's environment (the project venv)."""
-    beside = Path(sys.executable).with_name("cfn-lint")
-    found = str(beside) if beside.exists() else shutil.which("cfn-lint")
-    if found is None:
-        pytest.fail("cfn-lint is not installed (pip install -e '.[dev]')")
-    # Informational checks too: the templates are meant to pass with no finding at all.
-    return [found, "--format", "parseable", "--include-checks", "I", "--"]
 
 
 def test_there_are_examples() -> None:
