@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.common import Result, Series
+from ddbwizard.core.aws.cloudformation import CloudFormation
 
 STACK = "orders-echo"
 STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{STACK}/{uuid.uuid4()}"
@@ -144,11 +145,11 @@ class NoticeReporter:
 
 def one_deploy(duration: float) -> float:
     """Seconds from the stack's completion to the deployer's notice."""
-    from ddbwizard.core.deploy import Change, Deployer, Plan
+    from ddbwizard.core.deploy.execute import Change, Deployer, Plan
 
     stack = FakeStack(duration)
     reporter = NoticeReporter()
-    deployer = Deployer(_client(stack), reporter)
+    deployer = Deployer(CloudFormation(_client(stack)), reporter)
     plan = Plan(
         stack_name=STACK,
         stack_id=STACK_ID,
@@ -174,7 +175,7 @@ def waiter_delay() -> int:
 
 
 def bench_deploy(runs: int) -> list[Result]:
-    from ddbwizard.core.deploy import DEFAULT_POLL_INTERVAL
+    from ddbwizard.core.deploy.execute import DEFAULT_POLL_INTERVAL
 
     rng = random.Random(7)
     # Completion 1..2.5 s after the execute call, spread over one poll interval.

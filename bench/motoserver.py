@@ -107,7 +107,7 @@ def _serve() -> None:
 
     from moto.server import ThreadedMotoServer
 
-    from ddbwizard.core.local import moto_behaves_like_aws
+    from ddbwizard.local.emulator import moto_behaves_like_aws
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

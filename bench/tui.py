@@ -111,8 +111,8 @@ def _connection(endpoint: str, stop: threading.Event | None = None) -> Any:
     """A connected facade; once `stop` is set, describe_tables stops early (between runs, so
     the next run does not share the server with the last one's remaining DescribeTable calls).
     """
-    from ddbwizard.core.aws import Aws, make_session
-    from ddbwizard.core.flow import Connection
+    from ddbwizard.core.aws.facade import Aws, make_session
+    from ddbwizard.core.engine import Connection
 
     class StoppableAws(Aws):
         def describe_tables(self, names: Iterable[str], max_workers: int = 8) -> Iterator[Any]:
@@ -231,7 +231,7 @@ class SlowAws:
         self.stop.wait(self.delay)
 
     def identity(self) -> Any:
-        from ddbwizard.core.aws_values import Identity
+        from ddbwizard.core.aws.values import Identity
 
         self._wait()
         return Identity("111122223333", "arn:aws:iam::111122223333:user/dev", self.region)
@@ -245,7 +245,7 @@ class SlowAws:
         return list(self.names)
 
     def describe_table(self, name: str) -> Any:
-        from ddbwizard.core.aws_values import TableInfo
+        from ddbwizard.core.aws.values import TableInfo
 
         self._wait()
         return TableInfo(name, "ACTIVE", False, None, None, 0, 0, "PAY_PER_REQUEST")
@@ -259,8 +259,8 @@ class SlowAws:
 
 async def _keys_once(delay: float) -> dict[str, float]:
     """Latency (s) from each key press to the paint that shows it, calls in flight."""
-    from ddbwizard.core.aws_values import Identity
-    from ddbwizard.core.flow import Connection
+    from ddbwizard.core.aws.values import Identity
+    from ddbwizard.core.engine import Connection
     from ddbwizard.tui.app import make_app
     from ddbwizard.tui.screens.modals import HelpScreen
 

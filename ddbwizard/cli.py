@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
+    from ddbwizard.core.changes import ChangeLog
+
 EPILOG = """\
 modes:
   ddbwizard                         the full-screen wizard (Textual)
@@ -81,10 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--json", action="store_true", help="print a machine-readable summary on stdout"
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full Python traceback of an error"
+    )
     return parser
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    for name in ("answers", "export", "endpoint_url", "profile", "region"):
+        value = getattr(args, name)
+        if value is not None and not value.strip():
+            # An unset $OUT must not turn --export "" into a deploy, nor --endpoint-url ""
+            # into real AWS.
+            parser.error(f"--{name.replace('_', '-')} is empty")
     needs_answers = ("export", "dry_run", "destroy", "logs", "replace_failed", "json", "format")
     used = [name for name in needs_answers if getattr(args, name)]
     if used and not args.answers:
@@ -101,6 +112,17 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error("--plain and --answers exclude each other")
     if args.local and args.endpoint_url:
         parser.error("--local and --endpoint-url exclude each other")
+    if args.export and args.export != "-" and _same_file(args.export, args.answers):
+        parser.error("--export would overwrite the answers file itself; choose another path")
+
+
+def _same_file(one: str, other: str) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(one).samefile(other)
+    except OSError:
+        return Path(one).absolute() == Path(other).absolute()
 
 
 def _interrupt_on_signals() -> None:
@@ -115,18 +137,19 @@ def _interrupt_on_signals() -> None:
             signal.signal(getattr(signal, name), interrupt)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
     if args.schema:
         import json
 
-        from ddbwizard.core.answers import json_schema
+        from ddbwizard.core.model.answers import json_schema
 
-        print(json.dumps(json_schema(), indent=2))
+        sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+        sys.stdout.flush()
         return 0
     if args.answers:
         from ddbwizard.headless import run_headless
 
-        return run_headless(args)
+        return run_headless(args, changes)
     from ddbwizard.core.errors import UsageError
 
     if not sys.stdin.isatty():
@@ -137,11 +160,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.plain:
         from ddbwizard.prompts.wizard import run_plain
 
-        return run_plain(args)
-    return _run_tui(args)
+        return run_plain(args, changes)
+    return _run_tui(args, changes)
 
 
-def _run_tui(args: argparse.Namespace) -> int:
+def _run_tui(args: argparse.Namespace, changes: ChangeLog) -> int:
     """The full-screen wizard (Textual, imported only here); 80x24 at least."""
     import shutil
 
@@ -155,7 +178,7 @@ def _run_tui(args: argparse.Namespace) -> int:
         return 2
     from ddbwizard.tui.app import run_tui
 
-    return run_tui(args)
+    return run_tui(args, changes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -168,15 +191,84 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     _interrupt_on_signals()
-    try:
-        return _run(args)
-    except KeyboardInterrupt:
-        print("\nInterrupted. Nothing was changed.", file=sys.stderr)
-        return 130
-    except Exception as exc:
-        from ddbwizard.core.errors import DdbWizardError
+    from ddbwizard.core.changes import ChangeLog
 
-        if not isinstance(exc, DdbWizardError):
-            raise
-        print(f"ddbwizard: {exc}", file=sys.stderr)
+    changes = ChangeLog()
+    try:
+        code = _run(args, changes)
+    except BaseException as exc:  # the one safety net: no traceback reaches the user
+        return _fail(exc, changes, debug=args.debug)
+    if changes.changed:  # success too ends with the account of what changed
+        _say("", *changes.lines())
+    return code
+
+
+def _say(*lines: str) -> None:
+    """Lines on stderr, made inert (AWS text may be in them); a closed stderr is ignored."""
+    from ddbwizard.core.text import inert
+
+    try:
+        for line in lines:
+            sys.stderr.write(inert(line, multiline=True) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _fail(exc: BaseException, changes: ChangeLog, *, debug: bool) -> int:
+    """Word any failure for a person, with the change log; --debug adds the traceback."""
+    import errno
+
+    from ddbwizard.core.errors import EXIT_AWS, EXIT_INTERRUPTED, EXIT_USAGE, DdbWizardError
+
+    if isinstance(exc, SystemExit):
+        raise exc
+    if debug:
+        import traceback
+
+        _say("".join(traceback.format_exception(exc)).rstrip())
+    account = changes.lines()
+    if isinstance(exc, KeyboardInterrupt):
+        if changes.changed:
+            _say("", "Interrupted.", *account)
+        else:
+            _say("", f"Interrupted. {account[0]}")
+        return EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
+        _quiet_stdout()
+        if changes.changed:
+            _say(*account)
+        return 0
+    if isinstance(exc, DdbWizardError):
+        # Bad usage changes nothing and says so in its own words; the rest gets the account.
+        quiet = exc.exit_code == EXIT_USAGE and not changes.changed
+        _say(f"ddbwizard: {redact(str(exc))}", *([] if quiet else account))
         return exc.exit_code
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        _say(f"ddbwizard: {exc.strerror or exc}{where}", *account)
+        return EXIT_AWS
+    _say(
+        f"ddbwizard: unexpected error: {type(exc).__name__}: {redact(str(exc))}",
+        "This is a bug in ddbwizard; run again with --debug to see where it happened.",
+        *account,
+    )
+    return EXIT_AWS
+
+
+def redact(text: str) -> str:
+    """Credentials in URLs (http://KEY:SECRET@host) are never printed."""
+    import re
+
+    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@", r"\1***@", text)
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's flush is silent."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

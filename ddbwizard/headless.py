@@ -12,25 +12,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ddbwizard.core import limits
-from ddbwizard.core.answers import Answers, load_answers
-from ddbwizard.core.errors import ConfirmationRequired, Interrupted, UsageError
-from ddbwizard.core.files import write_atomic
+from ddbwizard.core.changes import ChangeLog
+from ddbwizard.core.errors import ConfirmationRequired, UsageError
+from ddbwizard.core.model import limits
+from ddbwizard.core.model.answers import Answers, load_answers
+from ddbwizard.core.model.documents import write_atomic
 from ddbwizard.lines import LineReporter
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws import Aws
-    from ddbwizard.core.flow import Connection, Outcome
+    from ddbwizard.core.aws.facade import Aws
+    from ddbwizard.core.engine import Connection, Outcome
 
 
 @dataclass
 class Run:
-    """One headless run: its answers, its flags, and what it changed so far."""
+    """One headless run: its answers, its flags, and the run's change log."""
 
     args: argparse.Namespace
     answers: Answers
+    changes: ChangeLog
     reporter: LineReporter = field(default_factory=LineReporter)
-    changed: list[str] = field(default_factory=list)
 
     def confirm(self, message: str) -> bool:
         if self.args.yes:
@@ -49,38 +50,26 @@ def _answers_with_flags(args: argparse.Namespace) -> Answers:
     return answers.with_values(overrides) if overrides else answers
 
 
-def run_headless(args: argparse.Namespace) -> int:
-    run = Run(args, _answers_with_flags(args))
+def run_headless(args: argparse.Namespace, changes: ChangeLog) -> int:
+    """The run; the caller (cli) prints the change log on every way out."""
+    run = Run(args, _answers_with_flags(args), changes)
     for warning in run.answers.warnings():
         run.reporter.warn(warning)
     if args.export and run.answers.stream.arn:
         return _export(run, run.answers.stream.arn)
-    try:
-        with _connect(run) as connection:
-            return _dispatch(run, connection)
-    except KeyboardInterrupt:
-        raise Interrupted(_interrupted_message(run)) from None
-    except Interrupted as exc:
-        if run.changed and not exc.hint:
-            exc.hint = "Changed so far: " + "; ".join(run.changed)
-        raise
-
-
-def _interrupted_message(run: Run) -> str:
-    if not run.changed:
-        return "Interrupted. Nothing was changed."
-    return "Interrupted. Changed so far: " + "; ".join(run.changed)
+    with _connect(run) as connection:
+        return _dispatch(run, connection)
 
 
 @contextlib.contextmanager
 def _connect(run: Run) -> Iterator[Connection]:
-    from ddbwizard.core.flow import connect
+    from ddbwizard.connecting import open_connection
 
     aws = run.answers.aws
     if run.args.local:
         run.reporter.step("Starting the embedded AWS emulator (moto) with demo tables")
     pinned = limits.STREAM_ARN_RE.fullmatch(run.answers.stream.arn or "")
-    connection = connect(
+    connection = open_connection(
         aws.profile,
         aws.region,
         aws.endpoint_url,
@@ -98,6 +87,8 @@ def _dispatch(run: Run, connection: Connection) -> int:
     run.reporter.step(f"Account {identity.account}, region {identity.region}")
     if run.args.destroy:
         return _destroy(run, aws)
+    if run.args.logs and not run.args.local:
+        return _follow_logs(run, aws, write_demo_item=False)
     if run.args.export:
         table = aws.describe_table(run.answers.table.name)
         if not table.latest_stream_arn or not table.stream_enabled:
@@ -106,16 +97,14 @@ def _dispatch(run: Run, connection: Connection) -> int:
                 "Deploy once (it enables the stream), or add stream.arn to the answers file.",
             )
         return _export(run, table.latest_stream_arn)
-    if run.args.logs and not run.args.local:
-        return _follow_logs(run, aws, write_demo_item=False)
-    code = _deploy(run, aws)
+    code = _deploy(run, connection)
     if run.args.logs and code == 0:
         return _follow_logs(run, aws, write_demo_item=True)
     return code
 
 
 def _export(run: Run, stream_arn: str) -> int:
-    from ddbwizard.core.template import build_template, render_checked
+    from ddbwizard.core.template.build import build_template, render_checked
 
     target: str = run.args.export
     fmt: Literal["yaml", "json"] = run.args.format or (
@@ -130,21 +119,53 @@ def _export(run: Run, stream_arn: str) -> int:
     return 0
 
 
-def _deploy(run: Run, aws: Aws) -> int:
-    from ddbwizard.core import flow
+def _deploy(run: Run, connection: Connection) -> int:
+    from ddbwizard.core import engine
     from ddbwizard.core.stream import resolve_stream
 
-    answers, reporter = run.answers, run.reporter
-    stream = resolve_stream(aws, answers, reporter, run.confirm)
-    if stream.enabled_now:
-        run.changed.append(f"a {stream.view_type} stream was enabled on {answers.table.name}")
-    deployment = flow.plan_deploy(
-        aws, answers, stream.arn, reporter, replace_failed=run.args.replace_failed
+    aws, answers, reporter = connection.aws, run.answers, run.reporter
+    checked = engine.preflight(aws, answers, reporter, connection.identity.account)
+    if checked.stack.delete_failed and not (run.args.replace_failed or run.args.dry_run):
+        raise ConfirmationRequired(
+            f"Stack {answers.stack.name} is in {checked.stack.status} from an earlier failed "
+            "create; it can only be deleted. Re-run with --replace-failed to delete and "
+            "re-create it.",
+            "Nothing was changed.",
+        )
+    reporter.step("Plan (every check passed; nothing is changed until the first line runs):")
+    for number, mutation in enumerate(checked.mutations, start=1):
+        reporter.info(f"{number}. {mutation}")
+    if run.args.dry_run and checked.stream.arn is None:
+        reporter.step(
+            "Dry run: the stack's template needs the stream, which is not enabled yet; "
+            "nothing was changed"
+        )
+        return 0
+    # With a stream in place this only reads (and asks before reusing another view type).
+    stream = resolve_stream(
+        aws, answers, reporter, run.confirm, changes=run.changes, finding=checked.stream
+    )
+    if run.args.dry_run and checked.stack.kind == "CREATE":
+        # A change set of a new stack would itself create a stack (REVIEW_IN_PROGRESS): the
+        # dry run lists the template's resources instead, and changes nothing at all.
+        reporter.step(f"Stack {answers.stack.name} would be created with:")
+        for logical_id, resource_type, _ in engine.review(answers, stream.arn).summary.resources:
+            reporter.info(f"{'Add':<7} {logical_id} ({resource_type})")
+        reporter.step("Dry run: nothing was changed")
+        return 0
+    deployment = engine.plan_deploy(
+        aws,
+        answers,
+        stream.arn,
+        reporter,
+        changes=run.changes,
+        state=checked.stack,
+        replace_failed=run.args.replace_failed,
     )
     plan = deployment.plan
     if plan.empty:
         reporter.step("No changes to deploy")
-        _summary(run, flow.unchanged(aws, answers, deployment, stream.arn))
+        _summary(run, engine.unchanged(aws, answers, deployment, stream.arn))
         return 0
     reporter.step(f"Change set {plan.change_set_name} ({plan.kind}):")
     for change in plan.changes:
@@ -154,8 +175,7 @@ def _deploy(run: Run, aws: Aws) -> int:
         deployment.deployer.discard(plan)
         reporter.step("Dry run: the change set was deleted; nothing was deployed")
         return 0
-    done = flow.execute_deploy(aws, answers, deployment, stream.arn)
-    run.changed.append(f"stack {answers.stack.name} deployed")
+    done = engine.execute_deploy(aws, answers, deployment, stream.arn)
     reporter.step(f"Stack {done.stack}: {done.status} in {done.elapsed:.0f} s")
     _summary(run, done)
     return 0
@@ -174,11 +194,11 @@ def _summary(run: Run, done: Outcome) -> None:
 
 
 def _destroy(run: Run, aws: Aws) -> int:
-    from ddbwizard.core.deploy import Deployer
+    from ddbwizard.core.engine import destroy
 
     name = run.answers.stack.name
     run.confirm(f"Delete stack {name}? The table and its stream are kept.")
-    deleted = Deployer(aws.client("cloudformation"), run.reporter).destroy(name)
+    deleted = destroy(aws, run.answers, run.reporter, run.changes)
     run.reporter.step(f"Stack {name} deleted" if deleted else f"Stack {name} does not exist")
     if run.args.json:
         print(json.dumps({"stack": name, "status": "DELETED" if deleted else "ABSENT"}))
@@ -187,12 +207,12 @@ def _destroy(run: Run, aws: Aws) -> int:
 
 def _follow_logs(run: Run, aws: Aws, write_demo_item: bool) -> int:
     """Follow the log group until Ctrl-C (exit 0); a missing group is waited for."""
-    from ddbwizard.core.flow import LogTail
+    from ddbwizard.core.engine import LogTail
 
     group = run.answers.log_group_name
     poller = None
     if run.args.local:
-        from ddbwizard.core.local import LocalPoller, demo_item
+        from ddbwizard.local.emulator import LocalPoller, demo_item
 
         poller = LocalPoller(aws)
         poller.start()

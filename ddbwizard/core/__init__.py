@@ -1,1 +1,107 @@
-"""The UI-free engine: answers, limits, steps, template, AWS facade, deployer."""
+"""The UI-free engine's public API: what the front ends (headless, prompts, TUI) may use.
+
+Names are loaded on first use (PEP 562), so `import ddbwizard.core` stays cheap on the
+start-up path; mypy sees them through the TYPE_CHECKING imports below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ddbwizard.core.aws.errors import AwsConfigError, CredentialsError, EndpointUnreachable
+    from ddbwizard.core.aws.facade import Aws
+    from ddbwizard.core.aws.values import LogLine, MappingInfo, TableInfo
+    from ddbwizard.core.changes import Change, ChangeLog
+    from ddbwizard.core.deploy.execute import DeployFailed
+    from ddbwizard.core.engine import (
+        Connection,
+        Deployment,
+        Emulator,
+        LogTail,
+        Outcome,
+        Preflight,
+        Review,
+        answers_path,
+        connect,
+        destroy,
+        execute_deploy,
+        placeholder_stream_arn,
+        plan_deploy,
+        preflight,
+        repeat_command,
+        review,
+        save_answers,
+        unchanged,
+    )
+    from ddbwizard.core.errors import (
+        EXIT_AWS,
+        EXIT_INTERRUPTED,
+        EXIT_OK,
+        EXIT_USAGE,
+        AnswersError,
+        ConfirmationRequired,
+        DdbWizardError,
+        Interrupted,
+        UsageError,
+    )
+    from ddbwizard.core.model import limits
+    from ddbwizard.core.model.answers import Answers, json_schema, load_answers
+    from ddbwizard.core.model.documents import write_atomic
+    from ddbwizard.core.model.questions import (
+        BY_ID,
+        STEP_TITLES,
+        STEPS,
+        AnswerProblem,
+        Choice,
+        Question,
+        StepId,
+        questions_for,
+        start_answers,
+    )
+    from ddbwizard.core.report import Reporter, StackEvent
+    from ddbwizard.core.stream import Declined, StreamResolution, resolve_stream
+    from ddbwizard.core.template.build import build_template, render_checked
+    from ddbwizard.core.text import inert
+
+_HOME = {
+    "ddbwizard.core.aws.errors": ("AwsConfigError", "CredentialsError", "EndpointUnreachable"),
+    "ddbwizard.core.aws.facade": ("Aws",),
+    "ddbwizard.core.aws.values": ("LogLine", "MappingInfo", "TableInfo"),
+    "ddbwizard.core.changes": ("Change", "ChangeLog"),
+    "ddbwizard.core.deploy.execute": ("DeployFailed",),
+    "ddbwizard.core.engine": (
+        "Connection", "Deployment", "Emulator", "LogTail", "Outcome", "Preflight", "Review",
+        "answers_path", "connect", "destroy", "execute_deploy", "placeholder_stream_arn",
+        "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
+    ),
+    "ddbwizard.core.errors": (
+        "EXIT_AWS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "AnswersError",
+        "ConfirmationRequired", "DdbWizardError", "Interrupted", "UsageError",
+    ),
+    "ddbwizard.core.model.answers": ("Answers", "json_schema", "load_answers"),
+    "ddbwizard.core.model.documents": ("write_atomic",),
+    "ddbwizard.core.model.questions": (
+        "BY_ID", "STEP_TITLES", "STEPS", "AnswerProblem", "Choice", "Question", "StepId",
+        "questions_for", "start_answers",
+    ),
+    "ddbwizard.core.report": ("Reporter", "StackEvent"),
+    "ddbwizard.core.stream": ("Declined", "StreamResolution", "resolve_stream"),
+    "ddbwizard.core.template.build": ("build_template", "render_checked"),
+    "ddbwizard.core.text": ("inert",),
+}  # fmt: skip
+_MODULES = {"limits": "ddbwizard.core.model.limits"}  # names that are modules themselves
+_WHERE = {name: module for module, names in _HOME.items() for name in names}
+__all__ = sorted([*_WHERE, *_MODULES])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value: Any = importlib.import_module(_MODULES[name])
+    elif name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+    else:
+        raise AttributeError(f"module 'ddbwizard.core' has no attribute {name!r}")
+    globals()[name] = value
+    return value

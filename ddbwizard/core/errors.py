@@ -12,6 +12,9 @@ class DdbWizardError(Exception):
     """An error a user can act on; `str()` is the one- or two-line message to show."""
 
     exit_code = EXIT_AWS
+    # True when AWS answered the call with a refusal (a 4xx): the call changed nothing. False
+    # when its outcome is unknown (a 5xx, a timeout, a reset connection) or not an AWS answer.
+    refused = False
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)

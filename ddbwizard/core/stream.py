@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ddbwizard.core.answers import Answers
-from ddbwizard.core.aws import Aws, MappingInfo, TableInfo
-from ddbwizard.core.aws_errors import NotFound
+from ddbwizard.core.aws.errors import NotFound
+from ddbwizard.core.aws.facade import Aws, MappingInfo, TableInfo
+from ddbwizard.core.changes import ChangeLog
 from ddbwizard.core.errors import AwsError, DdbWizardError, Interrupted, UsageError
+from ddbwizard.core.model.answers import Answers
 from ddbwizard.core.report import Reporter
 
 T = TypeVar("T")
@@ -29,6 +30,15 @@ REFUSED_STATES = {
 }
 MAX_READERS = 2  # DynamoDB: at most two processes should read a shard at once
 MAX_ENABLE_TRIES = 3  # UpdateTable again while the table was busy (ResourceInUseException)
+
+
+@dataclass(frozen=True)
+class StreamFinding:
+    """What the table has, read only: its latest enabled stream, or None (one must be enabled)."""
+
+    table: TableInfo
+    arn: str | None
+    view_type: str
 
 
 @dataclass(frozen=True)
@@ -140,26 +150,26 @@ def _active_table(aws: Aws, name: str, waiter: _Waiter) -> TableInfo:
         raise Interrupted(f"Stopped waiting for table {name}. Nothing was changed.") from None
 
 
-def resolve_stream(
+def find_stream(
     aws: Aws,
     answers: Answers,
     reporter: Reporter,
-    confirm: Callable[[str], bool],
     *,
     deadline_seconds: float = 300,
     poll_seconds: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
-) -> StreamResolution:
-    """The table's latest stream ARN, enabling a stream (after `confirm`) when there is none."""
+) -> StreamFinding:
+    """Read only: the table (waited for until ACTIVE) and its latest enabled stream, if any.
+
+    Refuses what the answers cannot get: a pinned stream.arn that is not the latest, a table
+    without a stream when stream.enable is false, a stream being disabled.
+    """
     name = answers.table.name
     wanted = answers.stream.view_type
     waiter = _Waiter(reporter, deadline_seconds, poll_seconds, sleep, clock)
     reporter.step(f"Checking table {name} in {aws.region}")
     table = _active_table(aws, name, waiter)
-    warnings: list[str] = []
-    enabled_now = waited = False
-
     if not (table.stream_enabled and table.latest_stream_arn):
         if (
             table.latest_stream_arn
@@ -180,24 +190,61 @@ def resolve_stream(
                 f"aws dynamodb update-table --table-name {name} "
                 f"--stream-specification StreamEnabled=true,StreamViewType={wanted}",
             )
-        question = (
-            f"Enable a {wanted} stream on table {name}? This updates the table (UpdateTable); "
-            "the stream stays on after ddbwizard ends."
-        )
-        if not confirm(question):
-            raise Declined(f"Nothing was changed: table {name} still has no stream.")
-        table, enabled_now = _enable(aws, name, wanted, reporter, waiter)
-        waited = True
-
+        return StreamFinding(table, None, wanted)
     arn = table.latest_stream_arn
-    assert arn is not None  # _enable and the check above guarantee it
-    view_type = table.view_type or wanted
     if answers.stream.arn and answers.stream.arn != arn:
         raise UsageError(
             f"stream.arn {answers.stream.arn} is not the latest stream of table {name} "
             f"(which is {arn})",
             "Set stream.arn to the latest stream, or remove it from the answers.",
         )
+    return StreamFinding(table, arn, table.view_type or wanted)
+
+
+def resolve_stream(
+    aws: Aws,
+    answers: Answers,
+    reporter: Reporter,
+    confirm: Callable[[str], bool],
+    *,
+    changes: ChangeLog | None = None,
+    finding: StreamFinding | None = None,
+    deadline_seconds: float = 300,
+    poll_seconds: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> StreamResolution:
+    """The table's latest stream ARN, enabling a stream (after `confirm`) when there is none.
+
+    `finding` is `find_stream(...)` when the caller already read it; the UpdateTable call is
+    recorded in `changes` (the run's change log).
+    """
+    name = answers.table.name
+    wanted = answers.stream.view_type
+    log = changes if changes is not None else ChangeLog()
+    waiter = _Waiter(reporter, deadline_seconds, poll_seconds, sleep, clock)
+    if finding is None:
+        finding = find_stream(
+            aws, answers, reporter, deadline_seconds=deadline_seconds,
+            poll_seconds=poll_seconds, sleep=sleep, clock=clock,
+        )  # fmt: skip
+    table = finding.table
+    warnings: list[str] = []
+    enabled_now = waited = False
+
+    if finding.arn is None:
+        question = (
+            f"Enable a {wanted} stream on table {name}? This updates the table (UpdateTable); "
+            "the stream stays on after ddbwizard ends."
+        )
+        if not confirm(question):
+            raise Declined(f"Nothing was changed: table {name} still has no stream.")
+        table, enabled_now = _enable(aws, name, wanted, reporter, waiter, log)
+        waited = True
+
+    arn = table.latest_stream_arn
+    assert arn is not None  # _enable and find_stream guarantee it
+    view_type = table.view_type or wanted
     if view_type != wanted:
         message = (
             f"Table {name} already has a {view_type} stream; you asked for {wanted}. "
@@ -235,12 +282,26 @@ def _old_stream_status(aws: Aws, arn: str) -> str:
         return "DISABLED"
 
 
+def _update_table(aws: Aws, name: str, view_type: str, changes: ChangeLog) -> bool:
+    """The one mutation of a table, recorded: True when this call enabled the stream."""
+    with changes.attempt(
+        f"an UpdateTable call was in flight: the stream on table {name} may be on",
+        _check_command(name),
+    ) as attempt:
+        changed = aws.enable_stream(name, view_type)
+        if changed:
+            attempt.confirm(f"a {view_type} stream was enabled on table {name}")
+        else:
+            attempt.undone()
+    return changed
+
+
 def _enable(
-    aws: Aws, name: str, view_type: str, reporter: Reporter, waiter: _Waiter
+    aws: Aws, name: str, view_type: str, reporter: Reporter, waiter: _Waiter, changes: ChangeLog
 ) -> tuple[TableInfo, bool]:
     """UpdateTable, then wait for the table and the new stream; (table, whether we enabled it)."""
     reporter.step(f"Enabling a {view_type} stream on {name}")
-    changed = aws.enable_stream(name, view_type)
+    changed = _update_table(aws, name, view_type, changes)
     tries = 1
     if not changed:
         reporter.info(f"Table {name} is busy or already has a stream; reading it again")
@@ -256,7 +317,7 @@ def _enable(
             return info
         if not changed and tries < MAX_ENABLE_TRIES:  # it was busy (UPDATING): try again
             tries += 1
-            changed = aws.enable_stream(name, view_type)
+            changed = _update_table(aws, name, view_type, changes)
         return None
 
     try:

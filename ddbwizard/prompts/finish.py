@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ddbwizard.core.answers import Answers
-from ddbwizard.core.files import write_atomic
+from ddbwizard.core.model.answers import Answers
+from ddbwizard.core.model.documents import write_atomic
 from ddbwizard.prompts.logs import follow_logs
 from ddbwizard.prompts.output import pair, wrapped
 from ddbwizard.prompts.prompter import Option
 
 if TYPE_CHECKING:
-    from ddbwizard.core.flow import Connection, Deployment, Outcome, Review
+    from ddbwizard.core.engine import Connection, Deployment, Outcome, Review
     from ddbwizard.prompts.wizard import PlainWizard
 
 NEXT = (
@@ -46,7 +46,7 @@ class Finish:
             self.wizard.prompter.say(line)
 
     def run(self) -> int:
-        from ddbwizard.core.flow import review
+        from ddbwizard.core.engine import review
 
         self.wizard.title("review")
         shown = review(self.answers, self.stream_arn)
@@ -96,7 +96,7 @@ class Finish:
         self.say(f"Wrote the {fmt.upper()} template to {target}")
 
     def save(self) -> None:
-        from ddbwizard.core.flow import answers_path, save_answers
+        from ddbwizard.core.engine import answers_path, save_answers
 
         default = answers_path(self.answers)
         target = self.wizard.prompter.text(
@@ -109,14 +109,15 @@ class Finish:
         self.say(f"Saved the answers to {target}")
 
     def deploy(self) -> Outcome | None:
-        from ddbwizard.core.flow import execute_deploy, plan_deploy, unchanged
+        from ddbwizard.core.engine import execute_deploy, plan_deploy, unchanged
 
-        aws, name = self.connection.aws, self.answers.stack.name
+        aws = self.connection.aws
         deployment = plan_deploy(
             aws,
             self.answers,
             self.stream_arn,
             self.wizard.reporter,
+            changes=self.wizard.changes,
             confirm_replace=self.wizard.confirm_engine,
         )
         if deployment.plan.empty:
@@ -126,10 +127,7 @@ class Finish:
             deployment.deployer.discard(deployment.plan)
             self.say("Nothing was deployed: the change set was deleted.")
             return None
-        self.wizard.changed.append(f"a deploy of stack {name} was started")
-        outcome = execute_deploy(aws, self.answers, deployment, self.stream_arn)
-        self.wizard.changed[-1] = f"stack {name} deployed ({outcome.status})"
-        return outcome
+        return execute_deploy(aws, self.answers, deployment, self.stream_arn)
 
     def approve(self, deployment: Deployment) -> bool:
         """Show the change set and ask; Ctrl-C here deletes it before the edge handles it."""
@@ -171,11 +169,9 @@ class Finish:
             )
 
     def closing(self) -> None:
-        from ddbwizard.core.flow import repeat_command
+        from ddbwizard.core.engine import repeat_command
 
         if self.wizard.saved is None:
             return
-        if self.wizard.changed:
-            self.say("", "Changed:", *(f"  - {change}" for change in self.wizard.changed))
         self.say("", "Repeat this deploy without prompts:")
         self.say("  " + repeat_command(self.wizard.saved, self.wizard.local))

@@ -1,4 +1,7 @@
-"""Output helpers for the line wizard: a progress reporter with a spinner, OSC 52, wrapping."""
+"""Output helpers for the line wizard: a progress reporter with a spinner, OSC 52, wrapping.
+
+What they print may come from AWS (names, ARNs, outputs, warnings), so it is made inert.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from ddbwizard.core.text import inert
 from ddbwizard.lines import LineReporter
 
 SPINNER = "|/-\\"
@@ -34,9 +38,9 @@ def columns() -> int:
 
 
 def wrapped(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
-    """`text` wrapped to the terminal, each line indented (the first with `first`)."""
+    """`text` (made inert) wrapped to the terminal, each line indented (the first with `first`)."""
     return textwrap.wrap(
-        text,
+        inert(text),
         columns() - 1,
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
@@ -46,7 +50,9 @@ def wrapped(text: str, indent: str = "  ", first: str | None = None) -> list[str
 
 
 def pair(key: str, value: str, key_width: int = 22) -> list[str]:
-    """`key value` on one line when it fits, else the value on its own line (kept whole)."""
+    """`key value` on one line when it fits, else the value on its own line (kept whole);
+    both made inert (an output's key and value come from the stack)."""
+    key, value = inert(key), inert(value)
     line = f"    {key:<{key_width}} {value}"
     return [line] if len(line) < columns() else [f"    {key}", f"      {value}"]
 
@@ -79,7 +85,8 @@ class PromptReporter(LineReporter):
         if not self.spinner:
             return
         self._ticks += 1
-        line = f"    {SPINNER[self._ticks % len(SPINNER)]} waiting: {what} ({elapsed:.0f} s)"
+        spin = SPINNER[self._ticks % len(SPINNER)]
+        line = f"    {spin} waiting: {inert(what)} ({elapsed:.0f} s)"
         self.stream.write("\r" + line[: columns() - 1])
         self.stream.flush()
         self._spinning = True

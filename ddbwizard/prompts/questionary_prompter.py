@@ -1,4 +1,9 @@
-"""The real Prompter: questionary prompts via unsafe_ask(), so Ctrl-C reaches the one handler."""
+"""The real Prompter: questionary prompts via unsafe_ask(), so Ctrl-C reaches the one handler.
+
+Every line it writes and every question, choice and problem it shows is made inert: table
+names, ARNs, outputs, log events and AWS messages reach it, and none may drive the terminal.
+The only escapes it writes itself are the dim colour of the help text.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import questionary
 from prompt_toolkit.document import Document
 from prompt_toolkit.validation import ValidationError, Validator
 
+from ddbwizard.core.text import inert
 from ddbwizard.lines import use_colour
 from ddbwizard.prompts.prompter import Option, Validate
 
@@ -27,7 +33,7 @@ class _Check(Validator):
     def validate(self, document: Document) -> None:
         problem = self.check(document.text)
         if problem:
-            raise ValidationError(message=problem, cursor_position=len(document.text))
+            raise ValidationError(message=inert(problem), cursor_position=len(document.text))
 
 
 def width() -> int:
@@ -37,8 +43,16 @@ def width() -> int:
 
 def _wrap(description: str) -> str | None:
     """questionary shows a description on one line after "  Description: ": wrap it under that."""
-    lines = textwrap.wrap(description, width() - len(DESCRIPTION) - 1)
+    lines = textwrap.wrap(inert(description), width() - len(DESCRIPTION) - 1)
     return ("\n" + " " * len(DESCRIPTION)).join(lines) if lines else None
+
+
+def _choices(options: Sequence[Option]) -> list[questionary.Choice]:
+    """The select list: titles and descriptions shown inert, each value kept as it is."""
+    return [
+        questionary.Choice(title=inert(o.title), value=o.value, description=_wrap(o.description))
+        for o in options
+    ]
 
 
 class QuestionaryPrompter:
@@ -49,20 +63,16 @@ class QuestionaryPrompter:
         self.colour = use_colour(self.out)
 
     def _help(self, help: str) -> None:
-        for line in textwrap.wrap(help, width() - 3):
-            self.say(f"\x1b[2m  {line}\x1b[0m" if self.colour else f"  {line}")
+        for line in textwrap.wrap(inert(help), width() - 3):
+            self._line(f"\x1b[2m  {line}\x1b[0m" if self.colour else f"  {line}")
 
     def select(
         self, message: str, options: Sequence[Option], default: Any = None, help: str = ""
     ) -> Any:
         self._help(help)
-        choices = [
-            questionary.Choice(title=o.title, value=o.value, description=_wrap(o.description))
-            for o in options
-        ]
         values = [o.value for o in options]
         return questionary.select(
-            message, choices, default=default if default in values else None
+            inert(message), _choices(options), default=default if default in values else None
         ).unsafe_ask()
 
     def text(
@@ -75,7 +85,7 @@ class QuestionaryPrompter:
     ) -> str:
         self._help(help)
         answer: str = questionary.text(
-            message,
+            inert(message),
             default=default,
             validate=_Check(validate) if validate else None,
             instruction=instruction or None,
@@ -92,7 +102,7 @@ class QuestionaryPrompter:
     ) -> str:
         self._help(help)
         answer: str = questionary.autocomplete(
-            message,
+            inert(message),
             list(choices),
             default=default,
             validate=_Check(validate) if validate else None,
@@ -101,12 +111,17 @@ class QuestionaryPrompter:
 
     def confirm(self, message: str, default: bool = True, help: str = "") -> bool:
         self._help(help)
-        return bool(questionary.confirm(message, default=default).unsafe_ask())
+        return bool(questionary.confirm(inert(message), default=default).unsafe_ask())
 
-    def say(self, line: str = "") -> None:
+    def _line(self, line: str) -> None:
         self.out.write(line + "\n")
         self.out.flush()
 
+    def say(self, line: str = "") -> None:
+        """One line, inert; its tabs and line breaks are kept (a log event's are its own)."""
+        self._line(inert(line, multiline=True))
+
     def show(self, text: str) -> None:
-        self.out.write(text if text.endswith("\n") else text + "\n")
+        shown = inert(text, multiline=True)
+        self.out.write(shown if shown.endswith("\n") else shown + "\n")
         self.out.flush()

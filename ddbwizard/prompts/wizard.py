@@ -8,63 +8,51 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ddbwizard.core.answers import Answers
-from ddbwizard.core.errors import EXIT_INTERRUPTED, DdbWizardError, Interrupted, UsageError
-from ddbwizard.core.steps import STEP_TITLES, STEPS, StepId, questions_for, start_answers
+from ddbwizard.core.changes import ChangeLog
+from ddbwizard.core.errors import UsageError
+from ddbwizard.core.model.answers import Answers
+from ddbwizard.core.model.questions import STEP_TITLES, STEPS, StepId, questions_for, start_answers
 from ddbwizard.prompts.output import PromptReporter, copy_to_clipboard, wrapped
 from ddbwizard.prompts.prompter import Option, Prompter
 from ddbwizard.prompts.questions import ask
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws import TableInfo
-    from ddbwizard.core.flow import Connection
+    from ddbwizard.core.aws.facade import TableInfo
+    from ddbwizard.core.engine import Connection
 
 MAX_LISTED = 30  # more tables than this: type a name (with completion) instead of a list
 
 
 @dataclass
 class PlainWizard:
-    """One run of the line wizard; `changed` says what it did that stays done."""
+    """One run of the line wizard; `changes` is the run's change log (the cli prints it)."""
 
     prompter: Prompter
     args: argparse.Namespace
+    changes: ChangeLog = field(default_factory=ChangeLog)
     reporter: PromptReporter = field(default_factory=PromptReporter)
-    changed: list[str] = field(default_factory=list)
     saved: Path | None = None
     connection: Connection | None = None
 
     def run(self) -> int:
-        """The one Ctrl-C handler: every prompt and wait below it raises KeyboardInterrupt."""
+        """Every prompt and wait below raises KeyboardInterrupt on Ctrl-C; the cli's safety
+        net prints what changed; this adds where the answers were saved."""
         try:
             return self.flow()
-        except KeyboardInterrupt:
-            return self.interrupted(None)
-        except Interrupted as exc:
-            return self.interrupted(exc)
-        except DdbWizardError as exc:
+        except BaseException:
             self.reporter.end_line()
-            exc.hint = "\n".join(filter(None, [exc.hint, *self.so_far()]))
+            if self.saved is not None:
+                from ddbwizard.core.engine import repeat_command
+
+                print(
+                    f"Your answers are saved: {repeat_command(self.saved, self.local)}",
+                    file=sys.stderr,
+                )
             raise
         finally:
             self.reporter.end_line()
             if self.connection is not None:
                 self.connection.close()
-
-    def so_far(self) -> list[str]:
-        lines = ["Changed so far: " + "; ".join(self.changed) + "."] if self.changed else []
-        if self.saved is not None:
-            from ddbwizard.core.flow import repeat_command
-
-            lines.append(f"Your answers are saved: {repeat_command(self.saved, self.local)}")
-        return lines
-
-    def interrupted(self, exc: Interrupted | None) -> int:
-        self.reporter.end_line()
-        head = str(exc) if exc else "Interrupted."
-        if exc is None and not self.changed:
-            head += " Nothing was changed."
-        print("\n" + "\n".join([head, *self.so_far()]), file=sys.stderr)
-        return EXIT_INTERRUPTED
 
     @property
     def local(self) -> bool:
@@ -92,11 +80,12 @@ class PlainWizard:
             table = self.pick_table(connection)
             answers = self.stream_answers(connection, table)
             try:
-                stream = resolve_stream(connection.aws, answers, self.reporter, self.confirm_engine)
+                stream = resolve_stream(
+                    connection.aws, answers, self.reporter, self.confirm_engine,
+                    changes=self.changes,
+                )  # fmt: skip
             except Declined as exc:  # nothing changed: pick another table, or Ctrl-C
                 self.prompter.say(str(exc))
-        if stream.enabled_now:
-            self.changed.append(f"a {stream.view_type} stream was enabled on {table.name}")
         self.show_arn(stream.arn)
         answers = self.mapping(connection, answers)
         self.title("function")
@@ -105,13 +94,13 @@ class PlainWizard:
         return Finish(self, connection, answers, stream.arn).run()
 
     def connect(self) -> Connection:
-        from ddbwizard.core.flow import connect
+        from ddbwizard.connecting import open_connection
 
         self.title("connect")
         if self.local:
             self.reporter.step("Starting the embedded AWS emulator (moto) with demo tables")
         args = self.args
-        self.connection = connect(args.profile, args.region, args.endpoint_url, self.local)
+        self.connection = open_connection(args.profile, args.region, args.endpoint_url, self.local)
         who = self.connection.identity
         where = f" via {args.endpoint_url}" if args.endpoint_url else ""
         self.reporter.step(f"Account {who.account}, region {who.region}{where}")
@@ -153,7 +142,7 @@ class PlainWizard:
         return tables[self.prompter.select("Which table?", options)]
 
     def stream_answers(self, connection: Connection, table: TableInfo) -> Answers:
-        from ddbwizard.core.steps import BY_ID
+        from ddbwizard.core.model.questions import BY_ID
 
         self.title("stream")
         answers = start_answers(table.name, aws=self.aws_answers(connection))
@@ -202,8 +191,8 @@ def _table_option(table: TableInfo, width: int) -> Option:
     return Option(table.name, f"{table.name:<{width}}  {state}", detail)
 
 
-def run_plain(args: argparse.Namespace) -> int:
+def run_plain(args: argparse.Namespace, changes: ChangeLog) -> int:
     """`ddbwizard --plain`: the wizard as questionary prompts (stdin is a terminal)."""
     from ddbwizard.prompts.questionary_prompter import QuestionaryPrompter
 
-    return PlainWizard(QuestionaryPrompter(), args).run()
+    return PlainWizard(QuestionaryPrompter(), args, changes).run()

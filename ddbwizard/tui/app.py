@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -13,15 +13,17 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker
 
-from ddbwizard.core import flow
-from ddbwizard.core.answers import Answers
+from ddbwizard.connecting import open_connection
+from ddbwizard.core import engine as flow
+from ddbwizard.core.changes import ChangeLog
 from ddbwizard.core.errors import DdbWizardError
-from ddbwizard.core.steps import STEPS, StepId
+from ddbwizard.core.model.answers import Answers
+from ddbwizard.core.model.questions import STEPS, StepId
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.screens.modals import ConfirmModal, ErrorModal, HelpScreen
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws_values import TableInfo
+    from ddbwizard.core.aws.values import TableInfo
     from ddbwizard.core.stream import StreamResolution
 
 ConnectFn = Callable[[str | None, str | None, str | None, bool], flow.Connection]
@@ -54,7 +56,6 @@ class WizardState:
     table: TableInfo | None = None
     stream: StreamResolution | None = None
     outcome: flow.Outcome | None = None
-    changed: list[str] = field(default_factory=list)  # what we changed in AWS, for quitting
 
 
 class WizardApp(App[int]):
@@ -73,15 +74,17 @@ class WizardApp(App[int]):
     def __init__(
         self,
         options: Options,
-        connect: ConnectFn | flow.Connection = flow.connect,
+        connect: ConnectFn | flow.Connection = open_connection,
         *,
         deploy: DeployFns | None = None,
         clock: Callable[[], float] = time.monotonic,
         now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
         log_interval: float = 1.5,
         answers_dir: Any = None,
+        changes: ChangeLog | None = None,
     ) -> None:
         super().__init__()
+        self.changes = changes if changes is not None else ChangeLog()
         self.options = options
         self.connect_fn = connect
         self.deploy_fns = deploy or DeployFns()
@@ -112,7 +115,9 @@ class WizardApp(App[int]):
         return self.state.stream.arn
 
     def changed_aws(self, what: str) -> None:
-        self.state.changed.append(what)
+        """Kept for screens that record a change the engine did not (none should)."""
+        if what not in {change.what for change in self.changes.entries}:
+            self.changes.record(what)
 
     # -- navigation ---------------------------------------------------------------
     def on_mount(self) -> None:
@@ -182,11 +187,12 @@ class WizardApp(App[int]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     def action_request_quit(self) -> None:
-        if not self.state.changed:
+        if not self.changes.changed:
             self.exit(0)
             return
-        changes = " and ".join(self.state.changed)
-        message = f"Quit ddbwizard? What was done stays in AWS: {changes}."
+        changes = " and ".join(change.what for change in self.changes.entries)
+        stays = "in the emulator until it stops" if self.options.local else "in AWS"
+        message = f"Quit ddbwizard? What was done stays {stays}: {changes}."
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -211,21 +217,36 @@ def make_app(
     region: str | None = None,
     endpoint_url: str | None = None,
     local: bool = False,
-    connect: ConnectFn | flow.Connection = flow.connect,
+    connect: ConnectFn | flow.Connection = open_connection,
     **kwargs: Any,
 ) -> WizardApp:
     """The one way to build the app: the CLI passes its flags, tests add fakes."""
     return WizardApp(Options(profile, region, endpoint_url, local), connect, **kwargs)
 
 
-def run_tui(args: argparse.Namespace) -> int:
-    """Run the wizard full-screen; 0 after Done or a quit, 130 when interrupted."""
-    app = make_app(args.profile, args.region, args.endpoint_url, args.local)
+def run_tui(args: argparse.Namespace, changes: ChangeLog) -> int:
+    """Run the wizard full-screen; 0 after Done or a quit. SIGTERM and SIGHUP end the app
+    cleanly (the terminal restored) and count as an interrupt; the cli prints what changed."""
+    import signal
+
+    app = make_app(args.profile, args.region, args.endpoint_url, args.local, changes=changes)
+
+    def stop(signum: int, frame: Any) -> None:
+        import asyncio
+
+        try:
+            asyncio.get_running_loop().call_soon_threadsafe(app.exit, 130)
+        except RuntimeError:  # not inside the app's loop (start-up, shut-down)
+            raise KeyboardInterrupt from None
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     try:
         code = app.run()
-    except KeyboardInterrupt:
-        return 130
     finally:
         if app.state.connection is not None:
             app.state.connection.close()
+    if code == 130:
+        raise KeyboardInterrupt
     return 0 if code is None else code

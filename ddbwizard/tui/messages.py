@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws_values import LogLine, MappingInfo, TableInfo
-    from ddbwizard.core.flow import Connection, Deployment, Outcome, Review
+    from ddbwizard.core.aws.values import LogLine, MappingInfo, TableInfo
+    from ddbwizard.core.engine import Connection, Deployment, Outcome, Review
     from ddbwizard.core.report import StackEvent
     from ddbwizard.core.stream import StreamResolution
 

@@ -17,8 +17,7 @@ from botocore.exceptions import (
 )
 from botocore.stub import Stubber
 
-from ddbwizard.core.aws import Aws, make_session
-from ddbwizard.core.aws_errors import (
+from ddbwizard.core.aws.errors import (
     AccessDenied,
     AwsCallError,
     AwsConfigError,
@@ -30,6 +29,7 @@ from ddbwizard.core.aws_errors import (
     no_tables_error,
     translate,
 )
+from ddbwizard.core.aws.facade import Aws, make_session
 from ddbwizard.core.errors import EXIT_AWS, EXIT_USAGE, AwsError
 
 DENIED = (

@@ -14,11 +14,11 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
-from moto_kit import create_table
 
-from ddbwizard.core.aws import Aws, make_session
-from ddbwizard.core.aws_errors import AwsConfigError, NotFound, ThrottledError
+from ddbwizard.core.aws.errors import AwsConfigError, NotFound, ThrottledError
+from ddbwizard.core.aws.facade import Aws, make_session
 from ddbwizard.core.errors import EXIT_USAGE
+from tests.helpers.moto_kit import create_table
 
 REGION = "us-east-1"
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from ddbwizard.core.deploy import Deployer
+from ddbwizard.core.aws.cloudformation import CloudFormation
+from ddbwizard.core.deploy.execute import Deployer
+from ddbwizard.core.deploy.state import RECENT_CHANGE_SET, read_state
+from ddbwizard.core.errors import AwsError
 from ddbwizard.core.report import RecordingReporter
 
 REGION = "us-east-1"
@@ -48,7 +52,9 @@ def reporter() -> RecordingReporter:
 @pytest.fixture
 def deployer(cfn: Any, reporter: RecordingReporter) -> Deployer:
     sleeps: list[float] = []
-    return Deployer(cfn, reporter, sleep=sleeps.append, clock=lambda: float(len(sleeps)))
+    return Deployer(
+        CloudFormation(cfn), reporter, sleep=sleeps.append, clock=lambda: float(len(sleeps))
+    )
 
 
 def queue_urls() -> list[str]:
@@ -103,7 +109,7 @@ def test_outputs_after_a_change_set_deploy(deployer: Deployer) -> None:
 
 
 def test_the_emulator_fills_outputs_after_a_change_set_deploy(deployer: Deployer) -> None:
-    from ddbwizard.core.local import moto_behaves_like_aws
+    from ddbwizard.local.emulator import moto_behaves_like_aws
 
     with moto_behaves_like_aws():
         result = deployer.execute(deployer.plan(STACK, template(), TAGS))
@@ -161,8 +167,11 @@ def test_review_in_progress_becomes_a_fresh_create(
         StackName=STACK, ChangeSetName=stale, ChangeSetType="CREATE", TemplateBody=template()
     )
     assert deployer.stack_status(STACK) == "REVIEW_IN_PROGRESS"
+    later = datetime.now(UTC) + RECENT_CHANGE_SET + timedelta(minutes=1)  # the run is long gone
 
-    plan = deployer.plan(STACK, template(), TAGS)
+    plan = deployer.plan(
+        STACK, template(), TAGS, state=read_state(deployer.ops, STACK, None, now=later)
+    )
 
     assert plan.kind == "CREATE"
     assert change_set_names(cfn, plan.stack_id) == [plan.change_set_name]
@@ -170,6 +179,20 @@ def test_review_in_progress_becomes_a_fresh_create(
     assert any(stale in text for text in reporter.text().splitlines())
     assert deployer.execute(plan).status == "CREATE_COMPLETE"
     assert deployer.stack_status(STACK) == "CREATE_COMPLETE"
+
+
+def test_a_change_set_another_run_just_made_is_kept_and_the_stack_reported_busy(
+    cfn: Any, deployer: Deployer
+) -> None:
+    other_run = "ddbwizard-20260101T000000Z-0a0b0c"
+    cfn.create_change_set(
+        StackName=STACK, ChangeSetName=other_run, ChangeSetType="CREATE", TemplateBody=template()
+    )
+
+    with pytest.raises(AwsError, match="busy: another ddbwizard run"):
+        deployer.plan(STACK, template(), TAGS)
+
+    assert change_set_names(cfn, STACK) == [other_run]
 
 
 def test_destroy_deletes_then_reports_already_gone(cfn: Any, deployer: Deployer) -> None:

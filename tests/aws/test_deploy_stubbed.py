@@ -10,7 +10,19 @@ import itertools
 from collections.abc import Iterator
 
 import pytest
-from cfn_fakes import (
+
+from ddbwizard.core.aws.cloudformation import CloudFormation
+from ddbwizard.core.deploy.execute import Change, Deployer, DeployFailed, Plan
+from ddbwizard.core.deploy.state import NotOurStack
+from ddbwizard.core.errors import (
+    EXIT_AWS,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    AwsError,
+    ConfirmationRequired,
+    Interrupted,
+)
+from tests.helpers.cfn_fakes import (
     ALL_ADDS,
     CHANGE_SET_ID,
     CHANGE_SET_NAME,
@@ -27,16 +39,6 @@ from cfn_fakes import (
     event,
     failed_create,
     review_history,
-)
-
-from ddbwizard.core.deploy import Change, Deployer, DeployFailed, Plan
-from ddbwizard.core.errors import (
-    EXIT_AWS,
-    EXIT_INTERRUPTED,
-    EXIT_USAGE,
-    AwsError,
-    ConfirmationRequired,
-    Interrupted,
 )
 
 TEMPLATE = '{"Resources": {}}'
@@ -63,7 +65,7 @@ def reporter(time: FakeTime) -> TimedReporter:
 
 @pytest.fixture
 def deployer(script: CfnScript, time: FakeTime, reporter: TimedReporter) -> Deployer:
-    return Deployer(script.client, reporter, sleep=time.sleep, clock=time.clock)
+    return Deployer(CloudFormation(script.client), reporter, sleep=time.sleep, clock=time.clock)
 
 
 def create_plan(*changes: Change) -> Plan:
@@ -285,7 +287,9 @@ def test_ctrl_c_while_executing_does_not_cancel_and_says_how_to_follow(
 def test_deadline_passed_says_still_working_and_how_to_follow(
     script: CfnScript, reporter: TimedReporter, time: FakeTime
 ) -> None:
-    deployer = Deployer(script.client, reporter, sleep=time.sleep, clock=time.clock, deadline=5.0)
+    deployer = Deployer(
+        CloudFormation(script.client), reporter, sleep=time.sleep, clock=time.clock, deadline=5.0
+    )
     timeline = Timeline(
         history=review_history(),
         events=[event(STACK, "CREATE_IN_PROGRESS", 0.3, reason="User Initiated")],
@@ -319,9 +323,11 @@ def test_expired_token_while_waiting_says_the_stack_goes_on(
         deployer.execute(create_plan())
 
     text = str(caught.value)
-    assert "credentials expired" in text
-    assert "goes on in CloudFormation without ddbwizard" in text
-    assert f"aws cloudformation describe-stacks --stack-name {STACK} --region {REGION}" in text
+    assert "session token has expired" in text
+    assert "goes on in CloudFormation without it" in text
+    assert (
+        f"aws cloudformation describe-stack-events --stack-name {STACK} --region {REGION}" in text
+    )
     assert not isinstance(caught.value, Interrupted)
 
 
@@ -465,14 +471,16 @@ def test_change_set_failed_for_capabilities_shows_the_reason_and_cleans_up(
     script.describe_change_set("CREATE_PENDING")
     script.describe_change_set("FAILED", reason=reason)
     script.delete_change_set()
-    script.delete_to_gone(review_history())
+    script.describe_stacks("REVIEW_IN_PROGRESS", by=STACK_ID)
+    script.delete_stack()
 
     with pytest.raises(AwsError) as caught:
         deployer.plan(STACK, TEMPLATE, {})
 
     script.stubber.assert_no_pending_responses()
     assert str(caught.value) == (
-        f"CloudFormation could not create the change set for stack {STACK}: {reason}"
+        f"CloudFormation could not create the change set for stack {STACK}: {reason}; "
+        "it was deleted and nothing was deployed."
     )
     assert "DeleteChangeSet" in script.operations()
 
@@ -554,6 +562,7 @@ def test_ctrl_c_while_the_change_set_is_made_deletes_it_and_the_new_stack(
     script.create_change_set("CREATE")
     script.describe_change_set("CREATE_PENDING")
     script.delete_change_set()
+    script.describe_stacks("REVIEW_IN_PROGRESS", by=STACK_ID)
     script.delete_stack()
     time.interrupt_on = 1
 
@@ -561,10 +570,10 @@ def test_ctrl_c_while_the_change_set_is_made_deletes_it_and_the_new_stack(
         deployer.plan(STACK, TEMPLATE, {})
 
     script.stubber.assert_no_pending_responses()
-    assert script.operations()[-2:] == ["DeleteChangeSet", "DeleteStack"]
+    assert script.operations()[-3:] == ["DeleteChangeSet", "DescribeStacks", "DeleteStack"]
     assert caught.value.exit_code == EXIT_INTERRUPTED
     assert str(caught.value) == (
-        "Stopped before deploying: the change set was deleted; nothing was changed."
+        "Stopped before deploying: the change set was deleted; nothing was deployed."
     )
 
 
@@ -577,26 +586,22 @@ def test_ctrl_c_on_an_update_deletes_only_the_change_set(
     script.delete_change_set()
     time.interrupt_on = 1
 
-    with pytest.raises(Interrupted, match="nothing was changed"):
+    with pytest.raises(Interrupted, match="nothing was deployed"):
         deployer.plan(STACK, TEMPLATE, {})
 
     script.stubber.assert_no_pending_responses()
     assert "DeleteStack" not in script.operations()
 
 
-def test_review_in_progress_keeps_change_sets_it_did_not_make(
-    script: CfnScript, deployer: Deployer, reporter: TimedReporter
+def test_review_in_progress_with_change_sets_it_did_not_make_is_refused(
+    script: CfnScript, deployer: Deployer
 ) -> None:
     stale = "ddbwizard-20260101T000000Z-0a0b0c"
     script.describe_stacks("REVIEW_IN_PROGRESS")
     script.list_change_sets([stale, "someone-elses"])
-    script.delete_change_set(CHANGE_SET_ID.replace(CHANGE_SET_NAME, stale))
-    script.create_change_set("CREATE")
-    script.describe_change_set("CREATE_COMPLETE", changes=ALL_ADDS)
 
-    plan = deployer.plan(STACK, TEMPLATE, {})
+    with pytest.raises(NotOurStack, match="did not make"):
+        deployer.plan(STACK, TEMPLATE, {})
 
     script.stubber.assert_no_pending_responses()
-    assert plan.kind == "CREATE"
-    assert not plan.new_stack  # discard must not delete a stack holding another's change set
-    assert any(kind == "warn" and "someone-elses" in text for kind, text in reporter.lines)
+    assert not {"DeleteChangeSet", "DeleteStack", "CreateChangeSet"} & set(script.operations())

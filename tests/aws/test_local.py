@@ -12,18 +12,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from moto_kit import create_function
 
-from ddbwizard.core.aws import Aws
+from ddbwizard.core.aws.facade import Aws
 from ddbwizard.core.errors import UsageError
-from ddbwizard.core.local import (
+from ddbwizard.local.emulator import (
     DEMO_STREAM_LABEL,
     LocalEmulator,
     demo_item,
     demo_stream_arn,
     require_moto,
 )
-from ddbwizard.core.poller import EchoHandler, LocalPoller, lambda_record, matches, passes_filters
+from ddbwizard.local.poller import EchoHandler, LocalPoller, lambda_record, matches, passes_filters
+from tests.helpers.moto_kit import create_function
 
 FUNCTION = "orders-echo"
 GROUP = f"/aws/lambda/{FUNCTION}"

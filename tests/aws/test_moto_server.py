@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ddbwizard.core.answers import answers_from_data
-from ddbwizard.core.aws import Aws, make_session
+from ddbwizard.core.aws.facade import Aws, make_session
+from ddbwizard.core.model.answers import answers_from_data
 from ddbwizard.core.report import RecordingReporter
 from ddbwizard.core.stream import resolve_stream
 

@@ -10,14 +10,14 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
-from moto_kit import create_function, create_table
 
-from ddbwizard.core.answers import Answers, answers_from_data
-from ddbwizard.core.aws import Aws, make_session
-from ddbwizard.core.aws_errors import NotFound
+from ddbwizard.core.aws.errors import NotFound
+from ddbwizard.core.aws.facade import Aws, make_session
 from ddbwizard.core.errors import EXIT_INTERRUPTED, AwsError, Interrupted, UsageError
+from ddbwizard.core.model.answers import Answers, answers_from_data
 from ddbwizard.core.report import RecordingReporter
 from ddbwizard.core.stream import Declined, StreamWaitTimeout, resolve_stream
+from tests.helpers.moto_kit import create_function, create_table
 
 ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"
 

@@ -71,5 +71,5 @@ def test_ctrl_c_before_anything_changed_says_so(tmp_path: Path) -> None:
     _, rest = process.communicate(timeout=60)
     stderr = first + rest
     assert process.returncode == 130, stderr
-    assert "Interrupted. Nothing was changed." in stderr
+    assert "Interrupted. Nothing was changed in AWS." in stderr
     assert "Traceback" not in stderr

@@ -11,7 +11,8 @@ from typing import Any
 
 import boto3
 import pytest
-from moto_kit import create_table
+
+from tests.helpers.moto_kit import create_table
 
 TABLE = "customers"
 
@@ -75,7 +76,9 @@ def test_deploy_update_no_changes_and_destroy(
     assert first.returncode == 0, first.stderr
     summary = json.loads(first.stdout)
     assert summary["status"] == "CREATE_COMPLETE"
-    assert "stream was enabled" not in first.stderr  # progress lines, not the interrupt text
+    account = first.stderr[first.stderr.index("Changed in AWS:") :]  # the run's last lines
+    assert "a NEW_IMAGE stream was enabled on table customers" in account
+    assert "stack customers-echo was deployed (CREATE_COMPLETE)" in account
     described = client(moto_endpoint, "dynamodb").describe_table(TableName=table)["Table"]
     assert described["StreamSpecification"] == {
         "StreamEnabled": True,

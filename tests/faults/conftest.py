@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import signal
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "aws"))  # cfn_fakes
-
-from fault_kit import Calls, CliResult, Stubbed, record_calls, run_cli
+from tests.helpers.fault_kit import Calls, CliResult, Stubbed, record_calls, run_cli
 
 
 @pytest.fixture
@@ -37,10 +33,9 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., CliResult]
 @pytest.fixture
 def cfn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubbed]:
     """The facade's CloudFormation client is a Stubber's; the other services stay as they are."""
-    from cfn_fakes import CfnScript, FakeTime
-
-    from ddbwizard.core.aws import Aws
-    from ddbwizard.core.deploy import Deployer
+    from ddbwizard.core.aws.facade import Aws
+    from ddbwizard.core.deploy.execute import Deployer
+    from tests.helpers.cfn_fakes import CfnScript, FakeTime
 
     script = CfnScript.start()
     fake = FakeTime()
@@ -56,3 +51,12 @@ def cfn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubbed]:
     monkeypatch.setitem(defaults, "clock", fake.clock)
     yield Stubbed(script, fake)
     script.stubber.deactivate()
+
+
+@pytest.fixture
+def fault_proxy(moto_endpoint: str) -> Iterator[Any]:
+    """A FaultProxy (tests/helpers/fault_proxy.py) in front of the reset moto server."""
+    from tests.helpers.fault_proxy import FaultProxy
+
+    with FaultProxy(moto_endpoint) as proxy:
+        yield proxy

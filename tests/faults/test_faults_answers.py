@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fault_kit import Calls, CliResult, answers, stream_arn, write
+
+from tests.helpers.fault_kit import Calls, CliResult, answers, stream_arn, write
 
 Cli = Callable[..., CliResult]
 

@@ -12,19 +12,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cfn_fakes import (
+
+from ddbwizard.core.deploy.execute import Deployer
+from tests.helpers.cfn_fakes import (
     ALL_ADDS,
     CHANGE_SET_ID,
     CHANGE_SET_NAME,
     STACK,
+    STACK_ID,
     Timeline,
     event,
     failed_create,
     review_history,
 )
-from fault_kit import Calls, CliResult, Stubbed, answers, make_table, moto, table_state
-
-from ddbwizard.core.deploy import Deployer
+from tests.helpers.fault_kit import (
+    Calls,
+    CliResult,
+    Stubbed,
+    answers,
+    make_table,
+    moto,
+    table_state,
+)
 
 Cli = Callable[..., CliResult]
 MUTATIONS = {"CreateChangeSet", "ExecuteChangeSet", "DeleteStack", "DeleteChangeSet"}
@@ -43,8 +52,7 @@ def deploy(cli: Cli, tmp_path: Path, *flags: str) -> CliResult:
 
 
 def new_stack_change_set(cfn: Stubbed, *, execute: bool = True) -> None:
-    cfn.script.describe_stacks(None)  # flow: is there a stack (name clash check)?
-    cfn.script.describe_stacks(None)  # planner
+    cfn.script.describe_stacks(None)  # the preflight's read-only decision
     cfn.script.create_change_set("CREATE")
     cfn.script.describe_change_set("CREATE_COMPLETE", changes=ALL_ADDS)
     if execute:
@@ -70,12 +78,11 @@ def test_row_23_operation_in_progress_stops_with_the_status(
     cli: Cli, cfn: Stubbed, tmp_path: Path
 ) -> None:
     cfn.script.describe_stacks("UPDATE_IN_PROGRESS")
-    cfn.script.describe_stacks("UPDATE_IN_PROGRESS")
     result = deploy(cli, tmp_path)
     assert result.code == 1
     assert "Stack orders-echo is busy (UPDATE_IN_PROGRESS); wait for it to finish" in result.err
     assert "aws cloudformation describe-stack-events --stack-name orders-echo" in result.err
-    assert cfn.operations() == ["DescribeStacks", "DescribeStacks"]
+    assert cfn.operations() == ["DescribeStacks"]
 
 
 @pytest.mark.parametrize("status", ["ROLLBACK_COMPLETE", "ROLLBACK_FAILED"])
@@ -83,26 +90,20 @@ def test_row_24_failed_first_create_needs_replace_failed(
     cli: Cli, cfn: Stubbed, tmp_path: Path, status: str
 ) -> None:
     cfn.script.describe_stacks(status)
-    cfn.script.describe_stacks(status)
     result = deploy(cli, tmp_path)
     assert result.code == 2
     assert f"Stack orders-echo is in {status} from an earlier failed create" in result.err
     assert "Re-run with --replace-failed to delete and re-create it." in result.err
     assert not MUTATIONS & set(cfn.operations())
 
+    # --dry-run makes no change at all: it says it would delete the failed stack first.
     cfn.script.describe_stacks(status)
-    cfn.script.describe_stacks(status)
-    cfn.script.delete_to_gone(REVIEW)
-    cfn.script.create_change_set("CREATE")
-    cfn.script.describe_change_set("CREATE_COMPLETE", changes=ALL_ADDS)
-    cfn.script.delete_change_set()  # --dry-run: the change set, then its new empty stack
-    cfn.script.delete_to_gone(REVIEW)
     result = deploy(cli, tmp_path, "--replace-failed", "--dry-run")
     assert result.code == 0, result.err
     cfn.script.stubber.assert_no_pending_responses()
-    replaced = cfn.operations()[cfn.operations().index("DeleteStack") :]
-    assert replaced[: replaced.index("CreateChangeSet") + 1][-1] == "CreateChangeSet"
-    assert "ExecuteChangeSet" not in cfn.operations()
+    assert f"delete stack orders-echo ({status}, from a failed create)" in result.err
+    assert "Dry run: nothing was changed" in result.err
+    assert not (MUTATIONS | {"CreateChangeSet"}) & set(cfn.operations())
 
 
 STUCK_REASON = 'Resource handler returned message: "The role defined for the function cannot be assumed by Lambda."'  # fmt: skip
@@ -123,7 +124,6 @@ def test_row_25_stuck_stacks_point_at_the_stuck_resources(
     cli: Cli, cfn: Stubbed, tmp_path: Path, status: str, phase: str, failed: str, expected: str
 ) -> None:
     cfn.script.describe_stacks(status)
-    cfn.script.describe_stacks(status)
     cfn.script.events([
         event(STACK, phase, -60, token=None),
         event("EchoFunction", failed, -50, reason=STUCK_REASON, token=None),
@@ -142,25 +142,32 @@ def test_row_26_review_in_progress_is_new_and_stale_change_sets_go(
 ) -> None:
     stale = "ddbwizard-20260101T000000Z-abcdef"
     cfn.script.describe_stacks("REVIEW_IN_PROGRESS")
+    cfn.script.list_change_sets([stale])
+    result = deploy(cli, tmp_path, "--dry-run")  # the plan names what would go, and goes no further
+    assert result.code == 0, result.err
+    assert f"delete the stale change set {stale}" in result.err
+    assert "delete the empty stack orders-echo (REVIEW_IN_PROGRESS)" in result.err
+    assert "create a change set (CREATE) for stack orders-echo" in result.err
+    cfn.script.stubber.assert_no_pending_responses()
+    assert not (MUTATIONS | {"CreateChangeSet", "DeleteChangeSet"}) & set(cfn.operations())
+
     cfn.script.describe_stacks("REVIEW_IN_PROGRESS")
     cfn.script.list_change_sets([stale])
     cfn.script.delete_change_set(CHANGE_SET_ID.replace(CHANGE_SET_NAME, stale))
     cfn.script.delete_to_gone(REVIEW)
     cfn.script.create_change_set("CREATE")
     cfn.script.describe_change_set("CREATE_COMPLETE", changes=ALL_ADDS)
-    cfn.script.delete_change_set()
-    cfn.script.delete_to_gone(REVIEW)
-    result = deploy(cli, tmp_path, "--dry-run")
+    cfn.script.events(REVIEW)  # baseline
+    cfn.script.execute_change_set()
+    successful_create().polls(cfn.script)
+    result = deploy(cli, tmp_path)
     assert result.code == 0, result.err
     assert f"Deleting stale change set {stale} of stack orders-echo" in result.err
-    assert "(CREATE)" in result.err
-    cfn.script.stubber.assert_no_pending_responses()
     assert cfn.script.params("CreateChangeSet")["ChangeSetType"] == "CREATE"
 
 
 def test_row_27_empty_change_set_is_success(cli: Cli, cfn: Stubbed, tmp_path: Path) -> None:
     outputs = {"FunctionName": "orders-echo"}
-    cfn.script.describe_stacks("CREATE_COMPLETE")
     cfn.script.describe_stacks("CREATE_COMPLETE")
     cfn.script.create_change_set("UPDATE")
     cfn.script.describe_change_set("FAILED", reason=EMPTY_REASON)
@@ -179,11 +186,11 @@ def test_row_28_change_set_failed_shows_its_reason(
 ) -> None:
     reason = "Requires capabilities : [CAPABILITY_AUTO_EXPAND]"
     cfn.script.describe_stacks(None)
-    cfn.script.describe_stacks(None)
     cfn.script.create_change_set("CREATE")
     cfn.script.describe_change_set("FAILED", reason=reason)
     cfn.script.delete_change_set()
-    cfn.script.delete_to_gone(REVIEW)
+    cfn.script.describe_stacks("REVIEW_IN_PROGRESS", by=STACK_ID)
+    cfn.script.delete_stack()
     result = deploy(cli, tmp_path)
     assert result.code == 1
     assert f"CloudFormation could not create the change set for stack orders-echo: {reason}" in (
@@ -269,7 +276,7 @@ def test_row_31_ctrl_c(cli: Cli, calls: Calls, cfn: Stubbed, tmp_path: Path, mom
     result = deploy(cli, tmp_path)
     assert result.code == 130
     expected = {
-        "prompt": "Interrupted. Nothing was changed.",
+        "prompt": "Interrupted. Nothing was changed in AWS.",
         "change-set": "Stopped before deploying: the change set was deleted; nothing was changed.",
         "second-ctrl-c": "Stopped before deploying; nothing was deployed, but the change set may "
         "be left. Delete it with: aws cloudformation delete-stack --stack-name orders-echo",
@@ -297,11 +304,10 @@ def test_row_32_two_runs_on_one_stack(cli: Cli, cfn: Stubbed, tmp_path: Path) ->
     # The second run finds the first one's operation still running: it stops, changes nothing.
     before = len(cfn.operations())
     cfn.script.describe_stacks("UPDATE_IN_PROGRESS")
-    cfn.script.describe_stacks("UPDATE_IN_PROGRESS")
     second = deploy(cli, tmp_path)
     assert second.code == 1
     assert "Stack orders-echo is busy (UPDATE_IN_PROGRESS)" in second.err
-    assert cfn.operations()[before:] == ["DescribeStacks", "DescribeStacks"]
+    assert cfn.operations()[before:] == ["DescribeStacks"]
 
 
 @pytest.mark.parametrize("case", ["needs-yes", "gone", "deleted"])

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from cfn_fakes import ALL_ADDS, STACK, STACK_ID, event
-from fault_kit import (
+
+from ddbwizard.core.aws.facade import Aws
+from tests.helpers.cfn_fakes import ALL_ADDS, STACK, STACK_ID, event
+from tests.helpers.fault_kit import (
     Calls,
     CliResult,
     Stubbed,
@@ -20,8 +22,6 @@ from fault_kit import (
     make_table,
     moto,
 )
-
-from ddbwizard.core.aws import Aws
 
 Cli = Callable[..., CliResult]
 

@@ -8,8 +8,13 @@ from typing import Any
 
 import boto3
 import pytest
-from cfn_fakes import FakeTime
-from fault_kit import (
+
+from ddbwizard.core.aws.facade import Aws, make_session
+from ddbwizard.core.model import limits
+from ddbwizard.core.model import questions as steps
+from ddbwizard.core.stream import resolve_stream
+from tests.helpers.cfn_fakes import FakeTime
+from tests.helpers.fault_kit import (
     REGION,
     Calls,
     CliResult,
@@ -19,10 +24,6 @@ from fault_kit import (
     moto,
     table_state,
 )
-
-from ddbwizard.core import limits, steps
-from ddbwizard.core.aws import Aws, make_session
-from ddbwizard.core.stream import resolve_stream
 
 Cli = Callable[..., CliResult]
 

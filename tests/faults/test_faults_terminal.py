@@ -15,12 +15,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from fault_kit import Calls, CliResult, answers, moto, stream_arn, write
 
-from ddbwizard.core import files
 from ddbwizard.core.errors import UsageError
-from ddbwizard.core.handlers import template_path
+from ddbwizard.core.model import documents as files
+from ddbwizard.core.template.handlers import template_path
 from ddbwizard.lines import LineReporter
+from tests.helpers.fault_kit import Calls, CliResult, answers, moto, stream_arn, write
 
 Cli = Callable[..., CliResult]
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ def test_row_40_signals_behave_like_ctrl_c(tmp_path: Path, name: str) -> None:
             process.send_signal(getattr(signal, name))
             _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
-    assert b"Interrupted. Nothing was changed." in err
+    assert b"Interrupted. Nothing was changed in AWS." in err
     assert b"Traceback" not in err
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ddbwizard.core import template as tpl
+from ddbwizard.core.template import build as tpl
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "examples" / "templates"

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_fakes import FakePrompter
-from prompt_moto import REGION, make_table
 
 from ddbwizard.prompts.wizard import PlainWizard
+from tests.helpers.prompt_fakes import FakePrompter
+from tests.helpers.prompt_moto import REGION, make_table
 
 
 @pytest.fixture

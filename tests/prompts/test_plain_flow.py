@@ -8,14 +8,14 @@ from typing import Any
 
 import boto3
 import pytest
-from prompt_fakes import INTERRUPT, FakePrompter
-from prompt_moto import REGION, ddb, make_table
 
 from ddbwizard import cli
-from ddbwizard.core.answers import load_answers
-from ddbwizard.core.aws import Aws
-from ddbwizard.core.steps import BY_ID, questions_for
+from ddbwizard.core.aws.facade import Aws
+from ddbwizard.core.model.answers import load_answers
+from ddbwizard.core.model.questions import BY_ID, questions_for
 from ddbwizard.prompts.wizard import PlainWizard
+from tests.helpers.prompt_fakes import INTERRUPT, FakePrompter
+from tests.helpers.prompt_moto import REGION, ddb, make_table
 
 Wizard = Callable[[FakePrompter], PlainWizard]
 ANSWERS = "ddbwizard-customers-echo.yaml"
@@ -106,7 +106,7 @@ def test_ctrl_c_at_the_first_prompt_changes_nothing(
 
     assert wizard(fake).run() == 130
 
-    assert "Interrupted. Nothing was changed." in capsys.readouterr().err
+    assert "Interrupted. Nothing was changed in AWS." in capsys.readouterr().err
 
 
 def test_ctrl_c_while_the_stream_is_enabling_says_it_stays_on(

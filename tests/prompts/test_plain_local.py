@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_fakes import FakePrompter
 
 from ddbwizard.prompts import finish, logs
 from ddbwizard.prompts.wizard import PlainWizard
+from tests.helpers.prompt_fakes import FakePrompter
 
 
 def test_local_deploy_then_follow_the_logs_shows_the_echo_line(

@@ -6,12 +6,12 @@ import io
 from pathlib import Path
 
 import pytest
-from prompt_fakes import FakePrompter
 
 import ddbwizard.prompts
-from ddbwizard.core.steps import BY_ID, QUESTIONS, start_answers
+from ddbwizard.core.model.questions import BY_ID, QUESTIONS, start_answers
 from ddbwizard.prompts.output import PromptReporter, copy_to_clipboard, pair
 from ddbwizard.prompts.questions import ask, problem_with
+from tests.helpers.prompt_fakes import FakePrompter
 
 
 class Tty(io.StringIO):

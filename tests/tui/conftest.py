@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from ddbwizard.core.flow import Connection
+from ddbwizard.core.engine import Connection
 
 
 @pytest.fixture
 def local_connect() -> Iterator[Callable[..., Connection]]:
     """A connect function for make_app: the embedded emulator, reset and freshly seeded."""
-    from ddbwizard.core.aws import Aws, make_session
-    from ddbwizard.core.local import LocalEmulator, configure_moto
+    from ddbwizard.core.aws.facade import Aws, make_session
+    from ddbwizard.local.emulator import LocalEmulator, configure_moto
 
     started: list[LocalEmulator] = []
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drive import drive_to, log_text, until
 from textual.widgets import Button, Input, RichLog, Static
-from tui_fakes import CUSTOMERS_ARN, FakeAws, FakeDeploy, fake_app
 
-from ddbwizard.core.aws_errors import CredentialsError
+from ddbwizard.core.aws.errors import CredentialsError
+from ddbwizard.core.engine import Connection
 from ddbwizard.core.errors import AwsError
-from ddbwizard.core.flow import Connection
 from ddbwizard.tui.app import make_app
 from ddbwizard.tui.screens.connect import ConnectScreen
 from ddbwizard.tui.screens.deploy import DeployScreen
@@ -18,6 +16,8 @@ from ddbwizard.tui.screens.done import DoneScreen
 from ddbwizard.tui.screens.mapping import MappingScreen
 from ddbwizard.tui.screens.modals import ConfirmModal, ErrorModal, HelpScreen
 from ddbwizard.tui.screens.stream import StreamScreen
+from tests.helpers.drive import drive_to, log_text, until
+from tests.helpers.tui_fakes import CUSTOMERS_ARN, FakeAws, FakeDeploy, fake_app
 
 
 async def test_the_whole_flow_ends_on_done_with_outputs(tmp_path: Path) -> None:

@@ -7,11 +7,10 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from drive import log_text, until
 from textual.widgets import Button, Collapsible, Input, RichLog, Select
 
 from ddbwizard.cli import main
-from ddbwizard.core.flow import Connection
+from ddbwizard.core.engine import Connection
 from ddbwizard.tui.app import make_app
 from ddbwizard.tui.screens.deploy import DeployScreen
 from ddbwizard.tui.screens.done import DoneScreen
@@ -21,6 +20,7 @@ from ddbwizard.tui.screens.modals import ConfirmModal
 from ddbwizard.tui.screens.review import ReviewScreen
 from ddbwizard.tui.screens.stream import StreamScreen
 from ddbwizard.tui.screens.tables import TableScreen
+from tests.helpers.drive import log_text, until
 
 
 async def _to_stream(pilot, app) -> None:  # type: ignore[no-untyped-def]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from drive import drive_to
 from textual.pilot import Pilot
-from tui_fakes import fake_app
+
+from tests.helpers.drive import drive_to
+from tests.helpers.tui_fakes import fake_app
 
 STEPS = ("connect", "table", "stream", "mapping", "function", "review", "deploy", "done")
 SIZES = ((80, 24), (120, 40))

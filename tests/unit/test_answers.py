@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ddbwizard.core.answers import (
+from ddbwizard.core.errors import AnswersError, UsageError
+from ddbwizard.core.model.answers import (
     Answers,
     default_stack_name,
     dump_answers,
@@ -15,7 +16,6 @@ from ddbwizard.core.answers import (
     load_answers,
     parse_answers,
 )
-from ddbwizard.core.errors import AnswersError, UsageError
 
 ORDERS_STREAM = (
     "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"

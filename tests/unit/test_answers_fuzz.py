@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ddbwizard.cli import main
-from ddbwizard.core import flow
-from ddbwizard.core.answers import load_answers
+from ddbwizard.core import engine as flow
 from ddbwizard.core.errors import DdbWizardError
+from ddbwizard.core.model.answers import load_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.yaml"))]  # fmt: skip
@@ -103,7 +103,10 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
     oddity = draw(st.sampled_from([
         "none", "none", "none", "bom", "utf16", "latin1", "nul", "tab", "alias", "bomb", "tag",
         "python-tag", "multi-doc", "truncate", "dup", "unhashable", "deep-text", "big-int",
+        "huge", "pattern-nan", "pattern-dup", "pattern-deep", "pattern-deep-text", "unsafe-tag",
+        "surrogate-tag", "bad-arn",
     ]))  # fmt: skip
+    head = b"table: {name: orders}\nmapping: {filter_patterns: ["
     extras = {
         "bom": b"\xef\xbb\xbf" + raw,
         "utf16": text.encode("utf-16"),
@@ -127,6 +130,14 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
         "unhashable": b"table: {name: orders}\n? [a, b]\n: 1\n",
         "deep-text": b"table: {name: orders}\nmapping: " + b"[" * 3000 + b"]" * 3000 + b"\n",
         "big-int": b"table: {name: orders}\nmapping: {batch_size: " + b"9" * 5000 + b"}\n",
+        "huge": raw + b"\n#" + b"x" * 1_100_000,
+        "pattern-nan": head + b"'{\"eventID\": [NaN]}']}\n",
+        "pattern-dup": head + b'\'{"eventID": ["a"], "eventID": ["b"]}\']}\n',
+        "pattern-deep": head + b"{a: " * 3000 + b"[x]" + b"}" * 3000 + b"]}\n",
+        "pattern-deep-text": head + b"'" + b'{"a": ' * 3000 + b"1" + b"}" * 3000 + b"']}\n",
+        "unsafe-tag": b'table: {name: orders}\nstack: {tags: {a: "\\e]52;c;eA==\\a"}}\n',
+        "surrogate-tag": b'{"table": {"name": "orders"}, "stack": {"tags": {"a": "\\ud800"}}}',
+        "bad-arn": b"table: {name: orders}\nstream: {arn: 'arn:aws-cn:dynamodb:us-east-1:1:table/orders/stream/*'}\n",
     }
     return ("a.json" if as_json and oddity == "none" else "a.yaml"), extras.get(oddity, raw)
 
@@ -171,7 +182,7 @@ def test_mutated_answers_are_valid_or_exit_2_with_a_path(case: tuple[str, bytes]
             else:
                 assert FIELD_LINE.match(lines[0]) or re.match(
                     r"line \d+, column \d+: |not UTF-8 text|not valid YAML|must be a mapping|"
-                    r"nested more than|cannot read",
+                    r"nested more than|cannot read|larger than 1,048,576 bytes",
                     lines[0],
                 ), lines[0]
         else:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from ddbwizard.core.handlers import handler_source, template_path
+from ddbwizard.core.template.handlers import handler_source, template_path
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "data" / "events"
 EVENT_FILES = sorted(EVENTS_DIR.glob("*.json"))

@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_template import cfn_lint_command
 
-from ddbwizard.core.answers import load_answers
-from ddbwizard.core.template import build_template, render_checked
+from ddbwizard.core.model.answers import load_answers
+from ddbwizard.core.template.build import build_template, render_checked
+from tests.helpers.lint import cfn_lint_command
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

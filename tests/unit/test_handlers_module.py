@@ -1,4 +1,4 @@
-"""ddbwizard.core.handlers: finding the handler templates and inlining them."""
+"""ddbwizard.core.template.handlers: finding the handler templates and inlining them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ddbwizard.core import handlers
-from ddbwizard.core.handlers import (
+from ddbwizard.core.template import handlers
+from ddbwizard.core.template.handlers import (
     CJS_EXPORT_LINE,
     ESM_EXPORT_LINE,
     HANDLER_ENTRY,
@@ -106,8 +106,8 @@ def test_to_commonjs_needs_exactly_one_export_line(src: str) -> None:
 
 
 def _fake_install(root: Path, *, wheel: bool, source: bool) -> Path:
-    """A fake ddbwizard/core/handlers.py under root, with templates where asked."""
-    module = root / "ddbwizard" / "core" / "handlers.py"
+    """A fake ddbwizard/core/template/handlers.py under root, with templates where asked."""
+    module = root / "ddbwizard" / "core" / "template" / "handlers.py"
     module.parent.mkdir(parents=True)
     module.touch()
     if wheel:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ddbwizard.core import limits
-from ddbwizard.core.answers import Answers
-from ddbwizard.core.steps import (
+from ddbwizard.core.model import limits
+from ddbwizard.core.model.answers import Answers
+from ddbwizard.core.model.questions import (
     BY_ID,
     QUESTIONS,
     STEPS,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +14,12 @@ import pytest
 import yaml
 
 import ddbwizard
-from ddbwizard.core import handlers, limits
-from ddbwizard.core import template as tpl
-from ddbwizard.core.answers import Answers, MappingSettings, answers_from_data, set_paths
 from ddbwizard.core.errors import UsageError
+from ddbwizard.core.model import limits
+from ddbwizard.core.model.answers import Answers, MappingSettings, answers_from_data, set_paths
+from ddbwizard.core.template import build as tpl
+from ddbwizard.core.template import handlers
+from tests.helpers.lint import cfn_lint_command
 
 STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"
 SQS = "arn:aws:sqs:us-east-1:123456789012:echo-failures"
@@ -36,15 +36,6 @@ ON_FAILURE = {
     "sns": {"arn": SNS},
     "s3": {"arn": S3},
 }
-
-
-def cfn_lint_command() -> list[str]:
-    """cfn-lint from the running interpreter's environment, informational checks included."""
-    beside = Path(sys.executable).with_name("cfn-lint")
-    found = str(beside) if beside.exists() else shutil.which("cfn-lint")
-    if found is None:
-        pytest.fail("cfn-lint is not installed (pip install -e '.[dev]')")
-    return [found, "--format", "parseable", "--include-checks", "I", "--"]
 
 
 def make(values: dict[str, Any] | None = None, base: dict[str, Any] = BASE) -> Answers:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from ddbwizard.core.aws_errors import AwsConfigError, CredentialsError, EndpointUnreachable
-from ddbwizard.core.flow import Connection
+from ddbwizard.core.aws.errors import AwsConfigError, CredentialsError, EndpointUnreachable
+from ddbwizard.core.engine import Connection
+from ddbwizard.core.text import inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 
@@ -81,7 +83,13 @@ class ConnectScreen(StepScreen):
         who = message.connection.identity
         where = " (embedded emulator)" if message.connection.local else ""
         self.query_one("#identity", Static).update(
-            f"[b]Account[/] {who.account}   [b]Region[/] {who.region}{where}\n[dim]{who.arn}[/]"
+            Text.assemble(
+                ("Account", "bold"),
+                f" {inert(who.account)}   ",
+                ("Region", "bold"),
+                f" {inert(who.region)}{where}\n",
+                (inert(who.arn), "dim"),
+            )
         )
         next_button = self.query_one("#next", Button)
         next_button.disabled = False
@@ -94,9 +102,12 @@ class ConnectScreen(StepScreen):
             return False
         self.query_one("#identity", Static).update("")
         self.query_one("#problem-text", Static).update(
-            f"[b]Could not connect[/]\n{error}\n\n"
-            "Fix the profile or region above and press Connect, "
-            "or try the wizard on the embedded emulator."
+            Text.assemble(
+                ("Could not connect", "bold"),
+                f"\n{inert(error, multiline=True)}\n\n"
+                "Fix the profile or region above and press Connect, "
+                "or try the wizard on the embedded emulator.",
+            )
         )
         self.query_one("#problem").display = True
         return True

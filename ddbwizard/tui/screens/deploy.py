@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,12 +12,14 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, ProgressBar, Static
 
-from ddbwizard.core.deploy import DeployFailed
+from ddbwizard.core.deploy.execute import DeployFailed
+from ddbwizard.core.engine import Deployment
 from ddbwizard.core.errors import ConfirmationRequired
-from ddbwizard.core.flow import Deployment
+from ddbwizard.core.text import inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.reporter import TuiReporter
 from ddbwizard.tui.screens.base import StepScreen
+from ddbwizard.tui.widgets.text import outside
 
 ACTION_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red"}
 
@@ -41,7 +42,9 @@ class DeployScreen(StepScreen):
     def body(self) -> ComposeResult:
         stack = self.wizard.answers.stack.name
         with Vertical(classes="step-body"):
-            yield Static(f"Deploy stack [b]{stack}[/]", classes="step-title")
+            yield Static(
+                Text.assemble("Deploy stack ", (inert(stack), "bold")), classes="step-title"
+            )
             yield Static("Making the change set…", id="deploy-status", classes="status-line")
             yield DataTable(id="changes", cursor_type="none")
             with Horizontal(id="progress-row"):
@@ -78,7 +81,9 @@ class DeployScreen(StepScreen):
         self.deployment = message.deployment
         plan = message.deployment.plan
         if plan.empty:
-            self._status("[b]No changes to deploy[/]: the stack already matches.")
+            self._status(
+                Text.assemble(("No changes to deploy", "bold"), ": the stack already matches.")
+            )
             self.notify("No changes to deploy")
             self.read_unchanged(message.deployment)
             return
@@ -86,14 +91,16 @@ class DeployScreen(StepScreen):
         table.clear()
         for change in plan.changes:
             table.add_row(
-                Text(change.action, ACTION_STYLE.get(change.action, "")),
-                change.logical_id,
-                change.resource_type,
-                change.replacement or "",
+                outside(change.action, ACTION_STYLE.get(change.action, "")),
+                outside(change.logical_id),
+                outside(change.resource_type),
+                outside(change.replacement or ""),
             )
         self._status(
-            f"Change set ({plan.kind}): {len(plan.changes)} changes. "
-            "Press Deploy to execute it, Escape to go back."
+            Text(
+                f"Change set ({inert(plan.kind)}): {len(plan.changes)} changes. "
+                "Press Deploy to execute it, Escape to go back."
+            )
         )
         button = self.query_one("#next", Button)
         button.disabled = False
@@ -141,7 +148,7 @@ class DeployScreen(StepScreen):
             self.ticker.stop()
 
     def on_report_line(self, message: messages.ReportLine) -> None:
-        self._status(escape(message.text))
+        self._status(outside(message.text))
 
     def on_progress(self, message: messages.Progress) -> None:
         self.query_one("#progress", ProgressBar).update(
@@ -152,11 +159,11 @@ class DeployScreen(StepScreen):
         event = message.event
         table = self.query_one("#events", DataTable)
         style = "red" if event.failed else ("green" if event.status.endswith("COMPLETE") else "")
-        table.add_row(
+        table.add_row(  # every field but the time is CloudFormation's text
             event.timestamp.strftime("%H:%M:%S"),
-            event.logical_id,
-            Text(event.status, style),
-            event.reason,
+            outside(event.logical_id),
+            outside(event.status, style),
+            outside(event.reason),
         )
         table.scroll_end(animate=False)
 
@@ -182,14 +189,15 @@ class DeployScreen(StepScreen):
         return False
 
     def _fail(self, text: str, replace: bool) -> None:
+        """`text` is an error's message (AWS text in it): shown inert, never as markup."""
         message, _, hint = text.partition("\n")
-        lines = [f"[b red]{escape(message)}[/]"]
+        shown = outside(message, "bold red")
         if replace:
             hint = "Delete the failed stack and create it again (d), or go back (Escape)."
         if hint:
-            lines.append(escape(hint))
+            shown.append("\n" + inert(hint, multiline=True))
         failure = self.query_one("#failure", Static)
-        failure.update("\n".join(lines))
+        failure.update(shown)
         failure.display = True
         self._status("The deploy did not complete.")
         self.can_replace = replace
@@ -216,5 +224,6 @@ class DeployScreen(StepScreen):
             return
         super().action_back()
 
-    def _status(self, text: str) -> None:
+    def _status(self, text: str | Text) -> None:
+        """A literal of ours as a str, anything holding AWS text as a Text."""
         self.query_one("#deploy-status", Static).update(text)

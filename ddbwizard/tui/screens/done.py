@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -15,12 +15,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, RichLog, Static
 from textual.worker import get_current_worker
 
+from ddbwizard.core.text import inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
+from ddbwizard.tui.widgets.text import outside
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws_values import MappingInfo
-    from ddbwizard.core.local import LocalPoller
+    from ddbwizard.core.aws.values import MappingInfo
+    from ddbwizard.local.emulator import LocalPoller
 
 MAPPING_EVERY = 4  # re-read the trigger's state every this many log polls
 
@@ -37,6 +39,7 @@ class DoneScreen(StepScreen):
         super().__init__()
         self.poller: LocalPoller | None = None
         self.received = 0
+        self.outputs: dict[str, str] = {}  # as the stack gave them (the table shows them inert)
 
     def body(self) -> ComposeResult:
         outcome = self.wizard.state.outcome
@@ -47,7 +50,9 @@ class DoneScreen(StepScreen):
             else (f"Deployed: stack {outcome.stack} is {outcome.status}")
         )
         with Vertical(classes="step-body"):
-            yield Static(f"[b green]✓[/] {escape(title)}", classes="step-title")
+            yield Static(
+                Text.assemble(("✓", "bold green"), " ", inert(title)), classes="step-title"
+            )
             yield DataTable(id="outputs", cursor_type="row")
             yield Static("", id="output-value", classes="status-line")
             yield Static("", id="mapping-state")
@@ -59,25 +64,28 @@ class DoneScreen(StepScreen):
         assert outcome is not None
         table = self.query_one("#outputs", DataTable)
         table.add_columns("Output", "Value")
-        rows = dict(outcome.outputs)
-        rows.setdefault("StreamArn", outcome.stream_arn)
-        for key, value in rows.items():
-            table.add_row(key, value, key=key)
+        self.outputs = dict(outcome.outputs)
+        self.outputs.setdefault("StreamArn", outcome.stream_arn)
+        for key, value in self.outputs.items():
+            table.add_row(outside(key), outside(value), key=key)
         table.focus()
         self.show_mapping(outcome.mapping)
         local = self.wizard.connection.local
         group = self.wizard.answers.log_group_name
         self.show_logs_title()
         if local and self.wizard.connection.emulator is not None:
-            from ddbwizard.core.local import LocalPoller
+            from ddbwizard.local.emulator import LocalPoller
 
             self.poller = LocalPoller(self.wizard.connection.aws)
             self.poller.start()
         self.tail(group, outcome.outputs.get("EventSourceMappingId"))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key, value = event.data_table.get_row(event.row_key)
-        self.query_one("#output-value", Static).update(f"[b]{key}[/] {escape(str(value))}")
+        key = event.row_key.value
+        if key is None:
+            return
+        shown = Text.assemble((inert(key), "bold"), " ", inert(self.outputs[key]))
+        self.query_one("#output-value", Static).update(shown)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "write_item":
@@ -90,25 +98,29 @@ class DoneScreen(StepScreen):
             self.poller = None
 
     def show_mapping(self, mapping: MappingInfo | None) -> None:
-        text = "[b]Trigger[/] not found"
+        text = Text.assemble(("Trigger", "bold"), " not found")
         if mapping is not None:
-            text = (
-                f"[b]Trigger[/] {mapping.uuid}  [b]State[/] {mapping.state or '?'}  "
-                f"[b]Last result[/] {escape(mapping.last_processing_result or 'none yet')}"
+            text = Text.assemble(
+                ("Trigger", "bold"),
+                f" {inert(mapping.uuid)}  ",
+                ("State", "bold"),
+                f" {inert(mapping.state or '?')}  ",
+                ("Last result", "bold"),
+                f" {inert(mapping.last_processing_result or 'none yet')}",
             )
         self.query_one("#mapping-state", Static).update(text)
 
     def show_logs_title(self) -> None:
-        group = escape(self.wizard.answers.log_group_name)
+        group = inert(self.wizard.answers.log_group_name)
         state = f"{self.received} events" if self.received else "no events yet, waiting"
         hint = "  w writes a demo item to the table" if self.wizard.connection.local else ""
         self.query_one("#logs-title", Static).update(
-            f"[b]Log events of {group}[/] (live, {state}){hint}"
+            Text.assemble((f"Log events of {group}", "bold"), f" (live, {state}){hint}")
         )
 
     @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
     def tail(self, group: str, mapping_id: str | None) -> None:
-        from ddbwizard.core.flow import LogTail
+        from ddbwizard.core.engine import LogTail
 
         app = self.wizard
         aws = app.connection.aws
@@ -130,7 +142,8 @@ class DoneScreen(StepScreen):
         log = self.query_one("#logs", RichLog)
         for line in message.lines:
             stamp = datetime.fromtimestamp(line.timestamp_ms / 1000, UTC).strftime("%H:%M:%S")
-            log.write(f"{stamp}  {line.message}")
+            # Whatever the function wrote (and the item values it echoes): inert, as a Text.
+            log.write(Text(f"{stamp}  {inert(line.message, multiline=True)}"))
         self.received += len(message.lines)
         self.show_logs_title()
 
@@ -141,9 +154,12 @@ class DoneScreen(StepScreen):
         table = self.query_one("#outputs", DataTable)
         if not table.row_count:
             return
-        key, value = table.get_row_at(table.cursor_row)
-        self.app.copy_to_clipboard(str(value))
-        self.notify(str(value), title=f"{key} copied")
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is None:
+            return
+        value = self.outputs[key]
+        self.app.copy_to_clipboard(value)  # the value itself (OSC 52 sends it base64-encoded)
+        self.notify(inert(value), title=inert(f"{key} copied"), markup=False)
 
     def action_write_item(self) -> None:
         if not self.wizard.connection.local:
@@ -153,12 +169,14 @@ class DoneScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def write_item(self) -> None:
-        from ddbwizard.core.local import demo_item
+        from ddbwizard.local.emulator import demo_item
 
         table = self.wizard.answers.table.name
         self.wizard.connection.aws.put_item(table, demo_item(table))
         self.app.call_from_thread(
-            self.notify, f"Wrote a demo item to {table}; its echo line appears below shortly."
+            self.notify,
+            inert(f"Wrote a demo item to {table}; its echo line appears below shortly."),
+            markup=False,
         )
 
     def action_back(self) -> None:

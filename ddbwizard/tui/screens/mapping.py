@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Static
 
-from ddbwizard.core.steps import questions_for
+from ddbwizard.core.model.questions import questions_for
+from ddbwizard.core.text import inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.questions import QuestionsScreen
 from ddbwizard.tui.widgets.question import QuestionField
@@ -20,7 +22,10 @@ class MappingScreen(QuestionsScreen):
         answers = self.wizard.answers
         with VerticalScroll(classes="step-body form"):
             yield Static(
-                f"Trigger: how the function reads the stream of [b]{answers.table.name}[/]",
+                Text.assemble(
+                    "Trigger: how the function reads the stream of ",
+                    (inert(answers.table.name), "bold"),
+                ),
                 classes="step-title",
             )
             for question in questions_for("mapping", advanced=False):
@@ -44,6 +49,11 @@ class MappingScreen(QuestionsScreen):
 
     def recover(self, group: str, error: BaseException) -> bool:
         if group == "destinations":  # the list is a convenience: say so, keep going
-            self.notify(f"Could not list queues and topics: {error}", severity="warning", timeout=8)
+            self.notify(
+                inert(f"Could not list queues and topics: {error}", multiline=True),
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
             return True
         return False

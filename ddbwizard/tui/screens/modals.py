@@ -1,4 +1,8 @@
-"""Modal dialogs with typed results: confirm (bool), error (None), help (None)."""
+"""Modal dialogs with typed results: confirm (bool), error (None), help (None).
+
+A confirm or error body may carry AWS text (a table or stack name, an AWS message): it is
+shown inert and never parsed as markup.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from ddbwizard.tui.widgets.text import outside
 
 KEYS = """\
 [b]Everywhere[/]
@@ -44,7 +50,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.message, classes="dialog-body")
+            yield Static(outside(self.message, multiline=True), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, variant="primary", id="yes")
                 yield Button(self.no, id="no")
@@ -72,9 +78,9 @@ class ErrorModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(outside(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(self.message, classes="dialog-body", markup=False)
+                yield Static(outside(self.message, multiline=True), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", variant="error", id="close")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import Button
 
-from ddbwizard.core.steps import AnswerProblem
+from ddbwizard.core.model.questions import AnswerProblem
+from ddbwizard.core.text import inert
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.question import QuestionField, field_id
 
@@ -35,7 +36,7 @@ class QuestionsScreen(StepScreen):
         return [f for f in self.query(QuestionField) if f.problem is not None]
 
     def field(self, question_id: str) -> QuestionField:
-        from ddbwizard.core.steps import BY_ID
+        from ddbwizard.core.model.questions import BY_ID
 
         return self.query_one(f"#{field_id(BY_ID[question_id])}", QuestionField)
 
@@ -43,10 +44,11 @@ class QuestionsScreen(StepScreen):
     def action_next(self) -> None:
         bad = self.problems()
         if bad:
-            self.notify(
-                f"{bad[0].question.prompt}: {bad[0].problem}",
+            self.notify(  # a problem may quote what was typed (a filter's JSON has "[")
+                inert(f"{bad[0].question.prompt}: {bad[0].problem}", multiline=True),
                 title="Fix the marked field first",
                 severity="error",
+                markup=False,
             )
             bad[0].focus()
             return

@@ -1,4 +1,8 @@
-"""Step 6: the template (YAML or JSON), what it creates and may do, export, save the answers."""
+"""Step 6: the template (YAML or JSON), what it creates and may do, export, save the answers.
+
+A save or export the OS refuses (a read-only folder, a missing one) is a notification with
+the path and the reason; every answer is kept and a folder field lets the user try another.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,31 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from rich.markup import escape
 from rich.syntax import Syntax
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Label, Static
 
-from ddbwizard.core import flow
-from ddbwizard.core.files import write_atomic
+from ddbwizard.core import engine as flow
+from ddbwizard.core.errors import DdbWizardError
+from ddbwizard.core.model.documents import write_atomic
+from ddbwizard.core.text import inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
+from ddbwizard.tui.widgets.text import joined, outside
+
+Write = Literal["save", "export", "next"]
+# What writing a file may raise: OSError, or the domain error write_atomic turns it into.
+WRITE_PROBLEMS = (OSError, DdbWizardError)
+
+
+def _refusal(path: Path, error: OSError | DdbWizardError) -> str:
+    """The path and the OS's reason, once each."""
+    reason = (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
+    return reason if str(path) in reason else f"{path}: {reason}"
 
 
 class ReviewScreen(StepScreen):
@@ -33,18 +50,23 @@ class ReviewScreen(StepScreen):
         super().__init__()
         self.review: flow.Review | None = None
         self.fmt: Literal["yaml", "json"] = "yaml"
+        self.retry: Write | None = None  # the write the OS refused, redone in the next folder
 
     def body(self) -> ComposeResult:
         with VerticalScroll(classes="step-body", id="review"):
             yield Static("Review what will be deployed", classes="step-title")
             yield Static("Building the template…", id="summary")
             yield Static("", id="command", classes="result-box")
+            with Horizontal(id="folder-row", classes="row"):
+                yield Label("Folder", classes="field-label")
+                yield Input(str(self._folder()), placeholder="a folder to write to", id="folder")
             yield Static("", id="template-title", classes="section-title")
             yield Static("", id="template")
             with Horizontal(classes="buttons"):
                 yield Button("Deploy", variant="primary", id="next", disabled=True, compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#folder-row").display = False
         self.build()
 
     def _folder(self) -> Path:
@@ -63,14 +85,12 @@ class ReviewScreen(StepScreen):
         self.review = message.review
         summary = message.review.summary
         answers = self.wizard.answers
-        lines = [f"[b]Stack[/] {answers.stack.name} creates:"]
-        lines += [
-            f"  • {escape(rid)} ({kind}): {escape(why)}" for rid, kind, why in summary.resources
-        ]
-        lines.append("[b]The function's role may:[/]")
-        lines += [f"  • {escape(sentence)}" for sentence in summary.policy]
-        lines += [f"[yellow]⚠ {escape(w)}[/]" for w in answers.warnings()]
-        self.query_one("#summary", Static).update("\n".join(lines))
+        lines = [Text.assemble(("Stack", "bold"), f" {inert(answers.stack.name)} creates:")]
+        lines += [outside(f"  • {rid} ({kind}): {why}") for rid, kind, why in summary.resources]
+        lines.append(Text("The function's role may:", "bold"))
+        lines += [outside(f"  • {sentence}") for sentence in summary.policy]
+        lines += [outside(f"⚠ {w}", "yellow") for w in answers.warnings()]
+        self.query_one("#summary", Static).update(joined(lines))
         self._show_command(saved=False)
         self._show_template()
         self.query_one("#next", Button).disabled = False
@@ -80,8 +100,11 @@ class ReviewScreen(StepScreen):
         command = flow.repeat_command(path, self.wizard.connection.local)
         state = "saved" if saved else "is saved before the deploy"
         self.query_one("#command", Static).update(
-            f"The answers file {escape(path.name)} {state}. To repeat this deploy "
-            f"without prompts:\n[b]{escape(command)}[/]"
+            Text.assemble(
+                f"The answers file {inert(path.name)} {state}. To repeat this deploy "
+                "without prompts:\n",
+                (inert(command), "bold"),
+            )
         )
 
     def _show_template(self) -> None:
@@ -93,7 +116,13 @@ class ReviewScreen(StepScreen):
             f"{'JSON' if self.fmt == 'yaml' else 'YAML'}"
         )
         self.query_one("#template", Static).update(
-            Syntax(text, self.fmt, theme="ansi_dark", word_wrap=True, background_color="default")
+            Syntax(
+                inert(text, multiline=True),  # names and patterns in it come from outside
+                self.fmt,
+                theme="ansi_dark",
+                word_wrap=True,
+                background_color="default",
+            )
         )
 
     def action_toggle_format(self) -> None:
@@ -104,23 +133,83 @@ class ReviewScreen(StepScreen):
         if self.review is None:
             return
         path = self._folder() / f"{self.wizard.answers.stack.name}.template.{self.fmt}"
-        write_atomic(path, self.review.text(self.fmt))
-        self.notify(str(path), title="Template exported")
+        try:
+            write_atomic(path, self.review.text(self.fmt))
+        except WRITE_PROBLEMS as error:
+            self._refused("export", path, error)
+            return
+        self._written()
+        self.notify(inert(path), title="Template exported", markup=False)
 
-    def save(self) -> Path:
-        path = flow.save_answers(self.wizard.answers, self.answers_file())
+    def save(self, retry: Write = "save") -> Path | None:
+        """Write the answers file; None (and a notification) when the OS refuses."""
+        path = self.answers_file()
+        try:
+            flow.save_answers(self.wizard.answers, path)
+        except WRITE_PROBLEMS as error:
+            self._refused(retry, path, error)
+            return None
+        self._written()
         self._show_command(saved=True)
         return path
 
     def action_save(self) -> None:
-        self.notify(str(self.save()), title="Answers saved")
+        path = self.save()
+        if path is not None:
+            self.notify(inert(path), title="Answers saved", markup=False)
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
         if self.review is None:
             return
-        self.save()
-        self.wizard.next_step(self.STEP)
+        if self.save("next") is not None:
+            self.wizard.next_step(self.STEP)
+
+    # -- a write the OS refused: say why, keep every answer, offer another folder -----------
+    def _refused(self, retry: Write, path: Path, error: OSError | DdbWizardError) -> None:
+        title = (
+            "Could not export the template" if retry == "export" else "Could not save the answers"
+        )
+        self.notify(
+            inert(
+                f"{_refusal(path, error)}\n"
+                "Every answer is kept: type another folder and press Enter.",
+                multiline=True,
+            ),
+            title=title,
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
+        self.retry = retry
+        self.query_one("#folder-row").display = True
+        box = self.query_one("#folder", Input)
+        box.value = str(self._folder())
+        box.focus()
+
+    def _written(self) -> None:
+        self.retry = None
+        row = self.query_one("#folder-row")
+        if row.display:
+            row.display = False
+            self.query_one("#next", Button).focus()
+
+    @on(Input.Submitted, "#folder")
+    def _folder_chosen(self, event: Input.Submitted) -> None:
+        event.stop()
+        folder = event.value.strip()
+        if not folder:
+            self.notify("Type a folder to write to", severity="warning")
+            return
+        self.wizard.answers_dir = Path(folder).expanduser()
+        self._show_command(saved=False)
+        retry, self.retry = self.retry, None
+        if retry == "export":
+            self.action_export()
+        elif retry == "next":
+            self.action_next()
+        else:
+            self.action_save()
 
     def commands(self) -> Iterable[SystemCommand]:
         yield from super().commands()

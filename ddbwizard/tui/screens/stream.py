@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -14,13 +15,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, OptionList, Static
 from textual.worker import get_current_worker
 
-from ddbwizard.core.steps import AnswerProblem, questions_for
+from ddbwizard.core.model.questions import AnswerProblem, questions_for
 from ddbwizard.core.stream import Declined, StreamResolution, resolve_stream
+from ddbwizard.core.text import inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.reporter import TuiReporter
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.screens.modals import ConfirmModal
 from ddbwizard.tui.widgets.question import QuestionField
+from ddbwizard.tui.widgets.text import joined, outside
 
 VIEW_TYPE = questions_for("stream")[0]
 
@@ -38,11 +41,14 @@ class StreamScreen(StepScreen):
         assert table is not None
         has_stream = table.stream_enabled or app.state.stream is not None
         with VerticalScroll(classes="step-body"):
-            yield Static(f"Stream of table [b]{table.name}[/]", classes="step-title")
+            name = inert(table.name)
+            yield Static(Text.assemble("Stream of table ", (name, "bold")), classes="step-title")
             if not has_stream:
                 yield Static(
-                    f"Table {table.name} has no stream yet. Choose what each record carries; "
-                    "ddbwizard enables the stream after you confirm.",
+                    Text(
+                        f"Table {name} has no stream yet. Choose what each record carries; "
+                        "ddbwizard enables the stream after you confirm."
+                    ),
                     classes="intro",
                 )
                 yield QuestionField(VIEW_TYPE, app.answers)
@@ -128,21 +134,23 @@ class StreamScreen(StepScreen):
         self.show(resolution)
 
     def show(self, resolution: StreamResolution) -> None:
-        readers = "\n".join(
-            f"  • {r.function_name or r.uuid} ({r.state})" for r in resolution.readers
-        )
+        view_type = Text.assemble(("View type", "bold"), f"  {inert(resolution.view_type)}")
+        if resolution.enabled_now:
+            view_type.append_text(Text.assemble("  ", ("(enabled just now)", "green")))
         lines = [
-            f"[b]View type[/]  {resolution.view_type}"
-            + ("  [green](enabled just now)[/]" if resolution.enabled_now else ""),
-            "[b]Latest stream ARN[/] (c copies it)",
-            resolution.arn,
-            f"[b]Functions reading it[/]  {len(resolution.readers) or 'none'}",
+            view_type,
+            Text.assemble(("Latest stream ARN", "bold"), " (c copies it)"),
+            outside(resolution.arn),
+            Text.assemble(
+                ("Functions reading it", "bold"), f"  {len(resolution.readers) or 'none'}"
+            ),
         ]
-        if readers:
-            lines.append(readers)
-        lines += [f"[yellow]⚠ {w}[/]" for w in resolution.warnings]
+        lines += [
+            outside(f"  • {r.function_name or r.uuid} ({r.state})") for r in resolution.readers
+        ]
+        lines += [outside(f"⚠ {w}", "yellow") for w in resolution.warnings]
         result = self.query_one("#stream-result", Static)
-        result.update("\n".join(lines))
+        result.update(joined(lines))
         result.display = True
         self._status("")
         for widget in self.query(".intro, QuestionField, #enable"):
@@ -156,7 +164,7 @@ class StreamScreen(StepScreen):
             self._status("")
             for button in self.query("#enable").results(Button):
                 button.disabled = False
-            self.notify(str(error), title="Nothing was changed")
+            self.notify(inert(error, multiline=True), title="Nothing was changed", markup=False)
             return True
         if group == "stream":
             self._status("")
@@ -165,7 +173,8 @@ class StreamScreen(StepScreen):
         return False
 
     def _status(self, text: str, warn: bool = False) -> None:
-        self.query_one("#stream-status", Static).update(f"[yellow]{text}[/]" if warn else text)
+        """A status line: a report line (AWS text in it) or ours, shown inert either way."""
+        self.query_one("#stream-status", Static).update(outside(text, "yellow" if warn else ""))
 
     def action_copy_arn(self) -> None:
         stream = self.wizard.state.stream
@@ -173,7 +182,7 @@ class StreamScreen(StepScreen):
             self.notify("No stream yet", severity="warning")
             return
         self.app.copy_to_clipboard(stream.arn)
-        self.notify(stream.arn, title="Stream ARN copied")
+        self.notify(inert(stream.arn), title="Stream ARN copied", markup=False)
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:

@@ -13,10 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from ddbwizard.core.aws_values import TableInfo
-from ddbwizard.core.steps import start_answers
+from ddbwizard.core.aws.values import TableInfo
+from ddbwizard.core.model.questions import start_answers
+from ddbwizard.core.text import inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
+from ddbwizard.tui.widgets.text import outside
 
 COLUMNS = ("Table", "Stream", "View type", "Items", "Status")
 # Fixed widths (the table name's grows with the names): cells update without re-measuring.
@@ -25,14 +27,16 @@ BATCH = 25  # DescribeTable answers per message
 
 
 def _row(name: str, info: TableInfo | None) -> tuple[str | Text, ...]:
+    """The cells of one table; what AWS said (name, view type, status) is drawn inert."""
+    shown = outside(name)
     if info is None:
-        return (name, Text("…", "dim"), "", "", Text("loading", "dim"))
+        return (shown, Text("…", "dim"), "", "", Text("loading", "dim"))
     if info.error:
-        return (name, "?", "", "", Text("UNKNOWN", "red"))
+        return (shown, "?", "", "", Text("UNKNOWN", "red"))
     stream = Text("on", "green") if info.stream_enabled else Text("off", "yellow")
     items = "" if info.item_count is None else f"{info.item_count:,}"
-    status = Text(info.status, "" if info.status == "ACTIVE" else "yellow")
-    return (name, stream, info.view_type or "", items, status)
+    status = outside(info.status, "" if info.status == "ACTIVE" else "yellow")
+    return (shown, stream, outside(info.view_type or ""), items, status)
 
 
 class TableScreen(StepScreen):
@@ -67,7 +71,7 @@ class TableScreen(StepScreen):
 
     def action_refresh(self) -> None:
         self.names, self.infos = [], {}
-        self._status(f"Listing tables in {self.wizard.connection.identity.region}…")
+        self._status(Text(f"Listing tables in {inert(self.wizard.connection.identity.region)}…"))
         self._render_rows()
         self.load()
 
@@ -110,19 +114,25 @@ class TableScreen(StepScreen):
 
     def on_tables_loaded(self, message: messages.TablesLoaded) -> None:
         identity = self.wizard.connection.identity
+        region, account = inert(identity.region), inert(identity.account)
         if message.count == 0:
             self._status(
-                f"[b]No DynamoDB tables in {identity.region}[/] (account {identity.account}). "
-                "Check the region and the profile (Escape goes back)."
+                Text.assemble(
+                    (f"No DynamoDB tables in {region}", "bold"),
+                    f" (account {account}). Check the region and the profile (Escape goes back).",
+                )
             )
         else:
             where = " on the local emulator" if self.wizard.connection.local else ""
             self._status(
-                f"{message.count} tables in account {identity.account}, {identity.region}"
-                f"{where}. Enter chooses, r refreshes."
+                Text(
+                    f"{message.count} tables in account {account}, {region}"
+                    f"{where}. Enter chooses, r refreshes."
+                )
             )
 
-    def _status(self, text: str) -> None:
+    def _status(self, text: str | Text) -> None:
+        """A literal of ours as a str, anything holding AWS text as a Text."""
         self.query_one("#tables-status", Static).update(text)
 
     def _render_rows(self) -> None:
@@ -169,10 +179,15 @@ class TableScreen(StepScreen):
     def choose(self, name: str) -> None:
         info = self.infos.get(name)
         if info is None:
-            self.notify(f"Still reading table {name}…", severity="warning")
+            self.notify(inert(f"Still reading table {name}…"), severity="warning", markup=False)
             return
         if info.error:
-            self.notify(info.error, title=f"Cannot read {name}", severity="error")
+            self.notify(
+                inert(info.error, multiline=True),
+                title=inert(f"Cannot read {name}"),
+                severity="error",
+                markup=False,
+            )
             return
         app = self.wizard
         if app.state.answers is None or app.answers.table.name != name:

@@ -13,8 +13,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Static, Switch, TextArea
 from textual.widgets.option_list import Option
 
-from ddbwizard.core.answers import Answers
-from ddbwizard.core.steps import AnswerProblem, Choice, Question
+from ddbwizard.core.model.answers import Answers
+from ddbwizard.core.model.questions import AnswerProblem, Choice, Question
+from ddbwizard.tui.widgets.text import outside
 
 NO_DESTINATION = "none"
 CREATE_QUEUE = "create"
@@ -87,12 +88,12 @@ class QuestionField(Vertical):
             )
         if q.kind == "destination":
             text = q.as_text(current) or NO_DESTINATION
-            targets = [
+            targets: list[tuple[str | Text, str]] = [
                 ("No destination", NO_DESTINATION),
                 ("Create a queue in the stack", CREATE_QUEUE),
             ]
             if text not in (NO_DESTINATION, CREATE_QUEUE):
-                targets.append((text, text))
+                targets.append((outside(text), text))  # an ARN: shown inert
             return Select(targets, value=text, allow_blank=False, compact=True)
         if q.kind == "patterns":
             return TextArea(q.as_text(current), soft_wrap=True, tab_behavior="indent", compact=True)
@@ -107,7 +108,8 @@ class QuestionField(Vertical):
     # -- updates from the screen ----------------------------------------------------
     def show_problem(self, problem: str | None) -> None:
         self.problem = problem
-        self.query_one(".problem", Static).update(problem or "")
+        # A problem may quote what was typed or an AWS value: shown inert, never as markup.
+        self.query_one(".problem", Static).update(outside(problem or "", multiline=True))
         self.set_class(problem is not None, "-invalid")
 
     def refresh_choices(self, answers: Answers) -> None:
@@ -124,13 +126,13 @@ class QuestionField(Vertical):
     def set_destinations(self, arns: list[str]) -> None:
         select: Select[str] = self.query_one(Select)
         current = select.value
-        options = [
+        options: list[tuple[str | Text, str]] = [
             ("No destination", NO_DESTINATION),
             ("Create a queue in the stack", CREATE_QUEUE),
         ]
-        options += [(arn, arn) for arn in arns]
+        options += [(outside(arn), arn) for arn in arns]  # AWS's queues and topics: inert
         if isinstance(current, str) and current not in {v for _, v in options}:
-            options.append((current, current))
+            options.append((outside(current), current))
         with self.prevent(Select.Changed):
             select.set_options(options)
             if isinstance(current, str):

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from ddbwizard.core.aws_values import Identity, LogLine, MappingInfo, TableInfo
-from ddbwizard.core.deploy import DeployFailed
-from ddbwizard.core.deploy_plan import Change, Plan
-from ddbwizard.core.flow import Connection, Deployment, Outcome
+from ddbwizard.core.aws.values import Identity, LogLine, MappingInfo, TableInfo
+from ddbwizard.core.deploy.changeset import Change, Plan
+from ddbwizard.core.deploy.execute import DeployFailed
+from ddbwizard.core.engine import Connection, Deployment, Outcome
 from ddbwizard.core.report import Reporter, StackEvent
 from ddbwizard.tui.app import DeployFns, WizardApp, make_app
 

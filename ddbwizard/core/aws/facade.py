@@ -14,7 +14,8 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError, ProfileNotFound
 
-from ddbwizard.core.aws_errors import (
+from ddbwizard.core.aws.cloudformation import CloudFormation
+from ddbwizard.core.aws.errors import (
     AwsConfigError,
     CredentialsError,
     EndpointUnreachable,
@@ -24,7 +25,7 @@ from ddbwizard.core.aws_errors import (
     no_region_error,
     unknown_profile_error,
 )
-from ddbwizard.core.aws_values import (
+from ddbwizard.core.aws.values import (
     Identity,
     LogLine,
     MappingInfo,
@@ -179,6 +180,10 @@ class Aws:
         return aws_errors(
             action, resource=resource, profile=self.profile, max_attempts=self._max_attempts
         )
+
+    def cloudformation(self) -> CloudFormation:
+        """CloudFormation's calls, translated like every other call of this facade."""
+        return CloudFormation(self.client("cloudformation"), self.errors)
 
     # -- identity ---------------------------------------------------------------
     def identity(self) -> Identity:

@@ -36,11 +36,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from ddbwizard.core.aws_errors import error_code
-from ddbwizard.core.handlers import template_path
+from ddbwizard.core.aws.errors import error_code
+from ddbwizard.core.template.handlers import template_path
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws import Aws
+    from ddbwizard.core.aws.facade import Aws
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto_kit import create_function, create_table
 
 from ddbwizard.cli import main
+from tests.helpers.moto_kit import create_function, create_table
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

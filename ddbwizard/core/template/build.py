@@ -10,9 +10,10 @@ import yaml
 from troposphere import AWSObject, GetAtt, Output, Ref, Template, awslambda, iam, logs, sqs
 
 import ddbwizard
-from ddbwizard.core import handlers, limits
-from ddbwizard.core.answers import Answers, OnFailure
 from ddbwizard.core.errors import UsageError
+from ddbwizard.core.model import limits
+from ddbwizard.core.model.answers import Answers, OnFailure
+from ddbwizard.core.template import handlers
 
 TEMPLATE_BODY_LIMIT = limits.TEMPLATE_BODY_MAX_BYTES
 FAILURE_QUEUE_RETENTION_SECONDS = 1_209_600  # 14 days, the SQS maximum

@@ -10,18 +10,28 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from ddbwizard.core.answers import Answers, dump_answers
-from ddbwizard.core.errors import UsageError
-from ddbwizard.core.files import write_atomic
+from ddbwizard.core.changes import ChangeLog
+from ddbwizard.core.errors import AnswersError, UsageError
+from ddbwizard.core.model.answers import Answers, dump_answers
+from ddbwizard.core.model.documents import write_atomic
 from ddbwizard.core.report import Reporter
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws import Aws, Identity, LogLine, MappingInfo
-    from ddbwizard.core.deploy import Deployer, DeployResult, Plan
-    from ddbwizard.core.local import LocalEmulator
-    from ddbwizard.core.template import Summary
+    from ddbwizard.core.aws.facade import Aws, Identity, LogLine, MappingInfo
+    from ddbwizard.core.deploy.execute import Deployer, DeployResult, Plan, StackState
+    from ddbwizard.core.stream import StreamFinding
+    from ddbwizard.core.template.build import Summary
+
+
+class Emulator(Protocol):
+    """What the engine needs of an embedded emulator (ddbwizard.local): where it answers, and stop."""
+
+    @property
+    def endpoint_url(self) -> str: ...
+
+    def stop(self) -> None: ...
 
 
 @dataclass
@@ -30,7 +40,7 @@ class Connection:
 
     aws: Aws
     identity: Identity
-    emulator: LocalEmulator | None = None
+    emulator: Emulator | None = None
 
     @property
     def local(self) -> bool:
@@ -46,25 +56,15 @@ def connect(
     profile: str | None,
     region: str | None,
     endpoint_url: str | None,
-    local: bool,
+    *,
     fallback_region: str | None = None,
+    emulator: Emulator | None = None,
 ) -> Connection:
-    """Open a session (or start the emulator and seed it) and confirm the identity."""
-    from ddbwizard.core.aws import Aws, make_session
+    """Open a session and confirm the identity (`emulator`: the --local server behind the endpoint)."""
+    from ddbwizard.core.aws.facade import Aws, make_session
 
-    if not local:
-        aws = Aws(make_session(profile, region, fallback_region), endpoint_url)
-        return Connection(aws, aws.identity())
-    from ddbwizard.core.local import LocalEmulator
-
-    emulator = LocalEmulator().start()
-    try:
-        emulator.seed()
-        aws = Aws(make_session(None, emulator.region), emulator.endpoint_url)
-        return Connection(aws, aws.identity(), emulator)
-    except BaseException:
-        emulator.stop()
-        raise
+    aws = Aws(make_session(profile, region, fallback_region), endpoint_url)
+    return Connection(aws, aws.identity(), emulator)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Review:
 
 
 def review(answers: Answers, stream_arn: str) -> Review:
-    from ddbwizard.core.template import build_template, render_checked, summarize
+    from ddbwizard.core.template.build import build_template, render_checked, summarize
 
     template = build_template(answers, stream_arn)
     return Review(
@@ -133,31 +133,111 @@ class Deployment:
     plan: Plan
 
 
+def placeholder_stream_arn(aws: Aws, answers: Answers, account: str) -> str:
+    """The ARN a stream not yet enabled will have, in length and shape (for the size check)."""
+    from ddbwizard.core.model.limits import region_partition
+
+    partition = region_partition(aws.region)
+    return (
+        f"arn:{partition}:dynamodb:{aws.region}:{account}:table/{answers.table.name}"
+        "/stream/2000-01-01T00:00:00.000"
+    )
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """Every check a deploy can fail, made with reads only, and the mutations it will make."""
+
+    stream: StreamFinding
+    stack: StackState
+    mutations: tuple[str, ...]
+
+
+def owned_tags(answers: Answers) -> dict[str, str]:
+    """The stack's tags: the user's, and the one that says which table ddbwizard made it for."""
+    from ddbwizard.core.deploy.state import OWNER_TAG
+
+    return {**dict(answers.stack.tags), OWNER_TAG: answers.table.name}
+
+
+def preflight(
+    aws: Aws, answers: Answers, reporter: Reporter, account: str, **stream_wait: Any
+) -> Preflight:
+    """Read only: refuse everything that can be refused before the first mutating call.
+
+    The answers against the session's region, the table and its stream, the template's size,
+    the stack's ownership and state, and names that would clash; then the list of mutations.
+    """
+    from ddbwizard.core.deploy.execute import Deployer
+    from ddbwizard.core.model.answers import destination_region_problem
+    from ddbwizard.core.stream import find_stream
+    from ddbwizard.core.template.build import build_template, render_checked
+
+    problem = destination_region_problem(answers, aws.region)
+    if problem:
+        raise AnswersError([problem])
+    finding = find_stream(aws, answers, reporter, **stream_wait)
+    arn = finding.arn or placeholder_stream_arn(aws, answers, account)
+    render_checked(build_template(answers, arn), "yaml")  # too large: refused here
+    deployer = Deployer(aws.cloudformation(), reporter)
+    state = deployer.state(answers.stack.name, answers.table.name)
+    if state.new_stack:
+        refuse_name_clash(aws, answers)
+    mutations: list[str] = []
+    if finding.arn is None:
+        mutations.append(
+            f"enable a {answers.stream.view_type} stream on table {answers.table.name} (UpdateTable)"
+        )
+    mutations.extend(state.mutations())
+    mutations.append(f"create a change set ({state.kind}) for stack {answers.stack.name}")
+    mutations.append(f"execute it (the {state.kind.lower()} of stack {answers.stack.name})")
+    return Preflight(finding, state, tuple(mutations))
+
+
 def plan_deploy(
     aws: Aws,
     answers: Answers,
     stream_arn: str,
     reporter: Reporter,
     *,
+    changes: ChangeLog | None = None,
+    state: StackState | None = None,
     replace_failed: bool = False,
     confirm_replace: Callable[[str], bool] | None = None,
 ) -> Deployment:
-    """Check names, build the template and make the change set (CREATE or UPDATE)."""
-    from ddbwizard.core.deploy import Deployer
-    from ddbwizard.core.template import build_template, render_checked
+    """Check names, build the template and make the change set (CREATE or UPDATE).
+
+    `state` is the preflight's decision when there was one; otherwise it is read here
+    (ownership included) and names are checked before the change set.
+    """
+    from ddbwizard.core.deploy.execute import Deployer
+    from ddbwizard.core.template.build import build_template, render_checked
 
     body = render_checked(build_template(answers, stream_arn), "yaml")  # too large: no AWS call
-    deployer = Deployer(aws.client("cloudformation"), reporter)
-    if deployer.stack_status(answers.stack.name) is None:
-        refuse_name_clash(aws, answers)
+    deployer = Deployer(aws.cloudformation(), reporter, changes=changes)
+    if state is None:
+        state = deployer.state(answers.stack.name, answers.table.name)
+        if state.new_stack:
+            refuse_name_clash(aws, answers)
     plan = deployer.plan(
         answers.stack.name,
         body,
-        dict(answers.stack.tags),
+        owned_tags(answers),
+        state=state,
         replace_failed=replace_failed,
         confirm_replace=confirm_replace,
     )
     return Deployment(deployer, plan)
+
+
+def destroy(
+    aws: Aws, answers: Answers, reporter: Reporter, changes: ChangeLog | None = None
+) -> bool:
+    """Delete the stack ddbwizard made for this table (never the table): False when absent."""
+    from ddbwizard.core.deploy.execute import Deployer
+
+    deployer = Deployer(aws.cloudformation(), reporter, changes=changes)
+    return deployer.destroy(answers.stack.name, answers.table.name)
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,10 @@ def stack(
         "CreationTime": at(-60),
         "StackStatus": status,
         "Capabilities": ["CAPABILITY_IAM"],
-        "Tags": [{"Key": "app", "Value": "ddbwizard"}],
+        "Tags": [
+            {"Key": "app", "Value": "ddbwizard"},
+            {"Key": "ddbwizard:table", "Value": "orders"},
+        ],
         "DisableRollback": False,
     }
     if outputs:
@@ -270,7 +273,8 @@ class CfnScript:
             "TemplateBody": ANY,
             "Capabilities": ["CAPABILITY_IAM"],
             "Description": ANY,
-            "Tags": [{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+            "Tags": ANY if tags is None else [{"Key": k, "Value": v} for k, v in tags.items()],
+            "ClientToken": ANY,
         }
         answer = {"Id": CHANGE_SET_ID, "StackId": STACK_ID}
         self.stubber.add_response("create_change_set", answer, expected)

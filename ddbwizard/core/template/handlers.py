@@ -33,7 +33,7 @@ class HandlerTemplateError(RuntimeError):
 def templates_dir() -> Path:
     """The ``handler_templates`` folder (wheel layout first, then source checkout)."""
     here = Path(__file__).resolve()
-    candidates = (here.parent.parent / "handler_templates", here.parents[2] / "handler_templates")
+    candidates = (here.parents[2] / "handler_templates", here.parents[3] / "handler_templates")
     for candidate in candidates:
         if candidate.is_dir():
             return candidate

@@ -7,41 +7,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
+from ddbwizard.core.aws.errors import CredentialsError
 from ddbwizard.core.errors import AwsError, Interrupted
 from ddbwizard.core.report import Reporter, StackEvent
 
 if TYPE_CHECKING:
-    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_cloudformation.type_defs import StackEventTypeDef, StackTypeDef
 
+    from ddbwizard.core.aws.cloudformation import CloudFormation
+
 STACK_TYPE = "AWS::CloudFormation::Stack"
-EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException"})
 CANCELLED_PREFIXES = ("Resource creation cancelled", "Resource update cancelled")
 MAX_EVENT_PAGES = 10
+MAX_POLL_FAILURES = 5  # consecutive polls that AWS did not answer (throttled, reset, 5xx)
 
 
 def is_terminal(status: str) -> bool:
     """True once no operation runs on the stack (ROLLBACK_COMPLETE, UPDATE_COMPLETE, *_FAILED)."""
     return status.endswith(("_COMPLETE", "_FAILED"))
-
-
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def error_message(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Message", ""))
-
-
-def is_missing_stack(error: ClientError) -> bool:
-    """DescribeStacks and friends answer ValidationError "Stack with id X does not exist"."""
-    return error_code(error) == "ValidationError" and "does not exist" in error_message(error)
-
-
-def is_expired(error: ClientError) -> bool:
-    return error_code(error) in EXPIRED_CODES
 
 
 def _utc(moment: datetime) -> datetime:
@@ -121,7 +104,7 @@ class StackWatcher:
     Each event is reported once, oldest first.
     """
 
-    client: CloudFormationClient
+    cfn: CloudFormation
     reporter: Reporter
     stack_id: str
     stack_name: str
@@ -138,12 +121,7 @@ class StackWatcher:
 
     def take_baseline(self) -> None:
         """Remember the newest events before the operation starts; call it before the mutation."""
-        try:
-            page = self.client.describe_stack_events(StackName=self.stack_id)["StackEvents"]
-        except ClientError as error:
-            if is_missing_stack(error):
-                return
-            raise
+        page = next(iter(self.cfn.event_pages(self.stack_id)), [])
         self._baseline_ids = {raw["EventId"] for raw in page}
         if page:
             self._cutoff = max(_utc(raw["Timestamp"]) for raw in page)
@@ -157,11 +135,23 @@ class StackWatcher:
         """
         start = self.clock()
         shown_done = -1
+        failures = 0
         try:
             while True:
-                stack = self._describe()
+                try:
+                    stack = self.cfn.describe(self.stack_id)
+                    self._poll_events()
+                    failures = 0
+                except CredentialsError:
+                    raise
+                except AwsError as error:
+                    failures += 1
+                    if failures >= MAX_POLL_FAILURES:
+                        raise self._lost(operation, error) from None
+                    self.reporter.warn(f"{error.message}; trying again")
+                    self.sleep(self.poll_interval * failures)
+                    continue
                 status = stack["StackStatus"] if stack else None
-                self._poll_events()
                 if expected:
                     done = self._done(expected)
                     if done != shown_done:
@@ -187,29 +177,23 @@ class StackWatcher:
                 f"The {operation} goes on in CloudFormation without ddbwizard. Follow it with: "
                 f"{follow_command(self.stack_name, self.region)}"
             ) from None
-        except ClientError as error:
-            if not is_expired(error):
-                raise
-            where = f" --region {self.region}" if self.region else ""
-            raise AwsError(
-                f"Your AWS credentials expired while waiting for stack {self.stack_name}; "
-                f"the {operation} goes on in CloudFormation without ddbwizard.",
-                hint="Refresh them (for example `aws sso login`), then check it with: "
-                f"aws cloudformation describe-stacks --stack-name {self.stack_name}{where}",
-            ) from None
+        except CredentialsError as error:
+            raise self._lost(operation, error) from None
+
+    def _lost(self, operation: str, error: AwsError) -> AwsError:
+        """ddbwizard can no longer watch: the operation goes on; say how to follow it."""
+        lost = AwsError(
+            f"{error.message}. ddbwizard stopped watching stack {self.stack_name}; "
+            f"the {operation} goes on in CloudFormation without it.",
+            hint=(f"{error.hint} " if error.hint else "")
+            + f"Follow it with: {follow_command(self.stack_name, self.region)}",
+        )
+        lost.refused = False
+        return lost
 
     @property
     def events(self) -> tuple[StackEvent, ...]:
         return tuple(self._events)
-
-    def _describe(self) -> StackTypeDef | None:
-        try:
-            stacks = self.client.describe_stacks(StackName=self.stack_id)["Stacks"]
-        except ClientError as error:
-            if is_missing_stack(error):
-                return None
-            raise
-        return stacks[0] if stacks else None
 
     def _is_ours(self, raw: StackEventTypeDef) -> bool:
         token = raw.get("ClientRequestToken")
@@ -227,27 +211,13 @@ class StackWatcher:
 
     def _poll_events(self) -> None:
         fresh: list[StackEvent] = []
-        token: str | None = None
-        for _ in range(MAX_EVENT_PAGES):
-            try:
-                if token:
-                    answer = self.client.describe_stack_events(
-                        StackName=self.stack_id, NextToken=token
-                    )
-                else:
-                    answer = self.client.describe_stack_events(StackName=self.stack_id)
-            except ClientError as error:
-                if is_missing_stack(error):
-                    return
-                raise
-            page = answer["StackEvents"]
+        for count, page in enumerate(self.cfn.event_pages(self.stack_id), start=1):
             fresh.extend(
                 to_event(raw)
                 for raw in page
                 if raw["EventId"] not in self._seen and self._is_ours(raw)
             )
-            token = answer.get("NextToken")
-            if not token or any(self._is_older(raw) for raw in page):
+            if count >= MAX_EVENT_PAGES or any(self._is_older(raw) for raw in page):
                 break
         fresh.reverse()  # CloudFormation lists newest first
         fresh.sort(key=lambda event: event.timestamp)

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ddbwizard.core import limits
-from ddbwizard.core.answers import Answers, answers_from_data, default_stack_name
 from ddbwizard.core.errors import AnswersError
-from ddbwizard.core.files import json_syntax
+from ddbwizard.core.model import limits
+from ddbwizard.core.model.answers import Answers, answers_from_data, default_stack_name
+from ddbwizard.core.model.documents import JsonProblem, strict_json
 
 StepId = Literal["connect", "table", "stream", "mapping", "function", "review", "deploy", "done"]
 STEPS: tuple[StepId, ...] = (
@@ -139,9 +139,9 @@ def _parse_patterns(text: str) -> Any:
     if not text:
         return []
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswerProblem(f"not valid JSON: {json_syntax(exc)}") from None
+        value = strict_json(text)
+    except JsonProblem as exc:
+        raise AnswerProblem(f"not valid JSON: {exc}") from None
     return value if isinstance(value, list) else [value]
 
 

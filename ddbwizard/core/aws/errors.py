@@ -189,7 +189,10 @@ def translate(
     Returns None for exceptions that are not AWS failures (programming errors stay visible).
     """
     if isinstance(exc, ClientError):
-        return _client_error(exc, action, resource, profile, max_attempts)
+        translated = _client_error(exc, action, resource, profile, max_attempts)
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        translated.refused = isinstance(status, int) and 400 <= status < 500
+        return translated
     if isinstance(exc, BotoCoreError):
         return _botocore_error(exc, action, profile)
     return None

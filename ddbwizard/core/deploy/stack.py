@@ -7,23 +7,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from ddbwizard.core.deploy_watch import (
+from ddbwizard.core.changes import ChangeLog
+from ddbwizard.core.deploy.watch import (
     StackWatcher,
     describe_resource,
-    error_code,
     follow_command,
-    is_missing_stack,
     stuck_resources,
     to_event,
 )
-from ddbwizard.core.errors import AwsError
+from ddbwizard.core.errors import AwsError, DdbWizardError
 from ddbwizard.core.report import Reporter, StackEvent
 
 if TYPE_CHECKING:
-    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_cloudformation.type_defs import StackEventTypeDef, StackTypeDef
+
+    from ddbwizard.core.aws.cloudformation import CloudFormation
 
 
 def new_token() -> str:
@@ -33,10 +31,11 @@ def new_token() -> str:
 
 @dataclass
 class StackOps:
-    """The client, the reporter and the polling settings, with the calls both phases need."""
+    """The CloudFormation facade, the reporter, the change log and the polling settings."""
 
-    client: CloudFormationClient
+    cfn: CloudFormation
     reporter: Reporter
+    changes: ChangeLog
     sleep: Callable[[float], None]
     clock: Callable[[], float]
     poll_interval: float
@@ -44,23 +43,15 @@ class StackOps:
 
     @property
     def region(self) -> str | None:
-        return self.client.meta.region_name
+        return self.cfn.region
 
     def describe(self, name_or_id: str) -> StackTypeDef | None:
         """The stack, or None when it does not exist (a DELETE_COMPLETE stack does not)."""
-        try:
-            stacks = self.client.describe_stacks(StackName=name_or_id)["Stacks"]
-        except ClientError as error:
-            if is_missing_stack(error):
-                return None
-            raise
-        if not stacks or stacks[0]["StackStatus"] == "DELETE_COMPLETE":
-            return None
-        return stacks[0]
+        return self.cfn.describe(name_or_id)
 
     def watcher(self, stack_id: str, stack_name: str, token: str) -> StackWatcher:
         return StackWatcher(
-            client=self.client,
+            cfn=self.cfn,
             reporter=self.reporter,
             stack_id=stack_id,
             stack_name=stack_name,
@@ -74,12 +65,7 @@ class StackOps:
 
     def delete_change_set(self, change_set: str, stack_name: str) -> None:
         """Delete a change set by id or name; one already gone is fine."""
-        try:
-            self.client.delete_change_set(ChangeSetName=change_set, StackName=stack_name)
-        except ClientError as error:
-            gone = error_code(error).startswith("ChangeSetNotFound") or is_missing_stack(error)
-            if not gone:
-                raise
+        self.cfn.delete_change_set(change_set, stack_name)
 
     def delete_stack(self, stack_id: str, stack_name: str, *, operation: str) -> None:
         """DeleteStack with a ClientRequestToken, then report its events until it is gone."""
@@ -87,11 +73,18 @@ class StackOps:
         watcher = self.watcher(stack_id, stack_name, token)
         self.reporter.step(f"Deleting stack {stack_name}")
         watcher.take_baseline()
-        self.client.delete_stack(StackName=stack_id, ClientRequestToken=token)
-        outcome = watcher.watch("delete")
-        if outcome.status is None:
-            self.reporter.info(f"Stack {stack_name} deleted ({outcome.elapsed:.0f} s).")
-            return
+        check = f"aws cloudformation describe-stacks --stack-name {stack_name}{self._where}"
+        with self.changes.attempt(
+            f"stack {stack_name} may be being deleted ({operation})", check
+        ) as attempt:
+            self.cfn.delete_stack(stack_id, token)
+            attempt.confirm(f"the deletion of stack {stack_name} was started ({operation})")
+            outcome = watcher.watch("delete")
+            if outcome.status is None:
+                attempt.confirm(f"stack {stack_name} was deleted ({operation})")
+                self.reporter.info(f"Stack {stack_name} deleted ({outcome.elapsed:.0f} s).")
+                return
+            attempt.confirm(f"stack {stack_name} could not be deleted: {outcome.status}")
         stuck = stuck_resources(outcome.events)
         raise AwsError(
             f"Stack {stack_name} could not be deleted ({outcome.status}) during the "
@@ -99,18 +92,16 @@ class StackOps:
             hint=retain_hint(stack_name, stuck, self.region),
         )
 
+    @property
+    def _where(self) -> str:
+        return f" --region {self.region}" if self.region else ""
+
     def recent_events(self, stack_id: str, pages: int = 3) -> list[StackEvent]:
         """The stack's latest events (up to `pages` pages), oldest first."""
         raw_events: list[StackEventTypeDef] = []
-        next_token: str | None = None
-        for _ in range(pages):
-            if next_token:
-                answer = self.client.describe_stack_events(StackName=stack_id, NextToken=next_token)
-            else:
-                answer = self.client.describe_stack_events(StackName=stack_id)
-            raw_events.extend(answer["StackEvents"])
-            next_token = answer.get("NextToken")
-            if not next_token:
+        for count, page in enumerate(self.cfn.event_pages(stack_id), start=1):
+            raw_events.extend(page)
+            if count >= pages:
                 break
         return [to_event(raw) for raw in reversed(raw_events)]
 
@@ -145,7 +136,7 @@ def best_effort(action: Callable[[], object]) -> bool:
     """Run a clean-up call; False when it failed (a KeyboardInterrupt still propagates)."""
     try:
         action()
-    except (ClientError, BotoCoreError):
+    except DdbWizardError:
         return False
     return True
 

@@ -20,9 +20,9 @@ from typing import Any, cast
 
 import boto3
 
-from ddbwizard.core.aws import Aws
+from ddbwizard.core.aws.facade import Aws
 from ddbwizard.core.errors import UsageError
-from ddbwizard.core.poller import LocalPoller
+from ddbwizard.local.poller import LocalPoller
 
 __all__ = [
     "DEMO_STREAM_LABEL",

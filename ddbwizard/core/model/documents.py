@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,21 @@ from typing import Any
 import yaml
 
 from ddbwizard.core.errors import UsageError
+from ddbwizard.core.model import limits
+from ddbwizard.core.text import inert
+
+
+class FileWriteError(UsageError):
+    """A file could not be written (read-only folder, disk full, ...); nothing was sent to AWS."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{inert(str(path))}: cannot write ({reason})")
+        self.path = path
+        self.reason = reason
+
+
+class JsonProblem(ValueError):
+    """JSON text that `strict_json` refuses; the message says why, in one line."""
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -64,7 +81,8 @@ for _tag, _pattern, _first in (
     _StrictLoader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
 
 
-MAX_DEPTH = 32  # an answers file needs 6 levels; deeper is a mistake, not data
+MAX_DEPTH = limits.MAX_NESTING  # an answers file needs 6 levels; deeper is a mistake, not data
+MAX_BYTES = limits.MAX_ANSWERS_FILE_BYTES
 
 
 def parse_document(text: str, source: str, as_json: bool) -> Any:
@@ -131,57 +149,154 @@ def json_syntax(exc: json.JSONDecodeError) -> str:
     return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
 
 
-def read_document(path: Path) -> Any:
-    """Read and parse an answers document; every failure is a UsageError naming the path."""
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deep arrays and objects nest in JSON text (counted without parsing it)."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def strict_json(text: str) -> Any:
+    """Parse JSON text strictly, or raise JsonProblem with a one-line reason.
+
+    Refused: syntax errors (with line and column), NaN, Infinity and numbers out of the
+    float range, duplicate keys (named), and nesting deeper than MAX_DEPTH (checked before
+    parsing, so a 3,000-deep text is refused, never a RecursionError).
+    """
+    if json_depth(text) > MAX_DEPTH:
+        raise JsonProblem(f"nested more than {MAX_DEPTH} levels deep")
+
+    def constant(name: str) -> Any:
+        raise JsonProblem(f"{name} is not a JSON number (write a number or a quoted string)")
+
+    def finite(number: str) -> float:
+        value = float(number)
+        if not math.isfinite(value):
+            raise JsonProblem(f"the number {number[:40]} is out of range")
+        return value
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise JsonProblem(f"duplicate key {inert(repr(key[:40]))}")
+            result[key] = value
+        return result
+
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not an answers file") from None
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+        return json.loads(
+            text, parse_constant=constant, parse_float=finite, object_pairs_hook=no_duplicates
+        )
+    except JsonProblem:
+        raise
+    except json.JSONDecodeError as exc:
+        raise JsonProblem(f"not valid JSON: {json_syntax(exc)}") from None
+    except RecursionError:
+        raise JsonProblem(f"nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # Python's 4,300-digit limit for int("...")
+        raise JsonProblem(f"not valid JSON ({exc})") from None
+
+
+def read_document(path: Path) -> Any:
+    """Read and parse an answers document; every failure is a UsageError naming the path.
+
+    At most MAX_BYTES + 1 bytes are read, from a regular file or anything else (/dev/zero,
+    a FIFO, a device): a larger document is refused before it is read whole.
+    """
+    raw = _read_bounded(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return parse_document(text, str(path), as_json=path.suffix.lower() == ".json")
+        raise UsageError(f"{inert(str(path))}: not UTF-8 text (byte {exc.start})") from None
+    return parse_document(text, inert(str(path)), as_json=path.suffix.lower() == ".json")
+
+
+def _read_bounded(path: Path) -> bytes:
+    shown = inert(str(path))
+    too_big = UsageError(
+        f"{shown}: larger than {MAX_BYTES:,} bytes (1 MiB); an answers file holds a few KB"
+    )
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size > MAX_BYTES:
+                raise too_big
+            raw = path.read_bytes()  # a regular file of at most MAX_BYTES, as stat says
+        else:  # /dev/zero, a FIFO, a terminal: no size to trust, so read a bounded amount
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise UsageError(f"{shown}: is a directory, not an answers file") from None
+    except FileNotFoundError:
+        raise UsageError(f"{shown}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_BYTES:  # a regular file that grew after stat, or a stream
+        raise too_big
+    return raw
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder, then rename.
 
-    A target that exists but is not a regular file (/dev/null, /dev/stdout, a FIFO) is
-    written in place: renaming over it would replace the device itself.
+    A file that is replaced keeps its permission bits (a 0600 file stays 0600); a new file
+    gets 0644 less the umask. A target that exists but is not a regular file (/dev/null,
+    /dev/stdout, a FIFO) is written in place: renaming over it would replace the device
+    itself. Every failure (read-only folder, disk full, text UTF-8 cannot encode) is a
+    FileWriteError naming the path and the reason, never a raw OSError.
     """
-    if path.exists() and not path.is_file():
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        reason = (
+            f"the text holds {inert(exc.object[exc.start : exc.end])}, which UTF-8 cannot encode"
+        )
+        raise FileWriteError(path, reason) from None
+    try:
+        existing: os.stat_result | None = path.stat()
+    except OSError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
         try:
-            with path.open("w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            with path.open("wb") as handle:
+                handle.write(data)
         except OSError as exc:
-            raise UsageError(f"{path}: cannot write ({exc.strerror})") from None
+            raise FileWriteError(path, _reason(exc)) from None
         return
+    mode = stat.S_IMODE(existing.st_mode) if existing else 0o644 & ~_umask()
     folder = path.parent if str(path.parent) else Path()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror})") from None
+        raise FileWriteError(path, _reason(exc)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
-            Path(tmp).chmod(0o644 & ~_umask())
+            Path(tmp).chmod(mode)
         Path(tmp).replace(path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
-        raise UsageError(f"{path}: cannot write ({exc.strerror})") from None
+        raise FileWriteError(path, _reason(exc)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def _umask() -> int:

@@ -7,6 +7,7 @@ questions and the template all read these values; nothing here is repeated elsew
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -132,19 +133,97 @@ TABLE_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-using-console-create-stack-parameters.html
 STACK_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
 FUNCTION_NAME_MAX = 64
-# arn:<partition>:dynamodb:<region>:<account>:table/<table>/stream/<label>
-STREAM_ARN_RE = re.compile(
-    r"arn:(?P<partition>aws[a-z-]*):dynamodb:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"table/(?P<table>[A-Za-z0-9_.-]{3,255})/stream/(?P<label>[^/\s]+)"
+
+# Partitions and regions. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+# https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+# Which regions belong to which partition: the region prefixes of the SDKs' partition table
+# (botocore/data/partitions.json). A region belongs to the partition whose prefix it starts
+# with; every other region name is in the commercial partition, "aws".
+PARTITION_REGION_PREFIXES: dict[str, str] = {
+    "aws-cn": "cn-",
+    "aws-us-gov": "us-gov-",
+    "aws-iso": "us-iso-",
+    "aws-iso-b": "us-isob-",
+    "aws-iso-e": "eu-isoe-",
+    "aws-iso-f": "us-isof-",
+    "aws-eusc": "eusc-",
+}
+PARTITIONS: tuple[str, ...] = ("aws", *PARTITION_REGION_PREFIXES)
+# us-east-1, us-gov-west-1, cn-north-1, us-iso-east-1, eu-isoe-west-1, eusc-de-east-1.
+REGION_RE = re.compile(r"(?:[a-z]{2}|eusc)(?:-[a-z]+)+-[0-9]{1,2}")
+ACCOUNT_RE = re.compile(r"[0-9]{12}")
+
+
+def region_partition(region: str) -> str:
+    """The partition a region name belongs to: 'cn-north-1' -> 'aws-cn'."""
+    for partition, prefix in PARTITION_REGION_PREFIXES.items():
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
+# A stream's label is the time it was created, ISO 8601: 2015-05-11T21:21:33.291 (moto and
+# other emulators write microseconds or none).
+# https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html
+STREAM_LABEL_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
 )
+_PARTITION = r"(?:aws(?:-[a-z]+)*)"
+_REGION = f"(?:{REGION_RE.pattern})"
+# arn:<partition>:dynamodb:<region>:<account>:table/<table>/stream/<label>; the answers model
+# checks each part with its own message, this is the whole shape once those checks passed.
+STREAM_ARN_RE = re.compile(
+    rf"arn:(?P<partition>{_PARTITION}):dynamodb:(?P<region>{_REGION}):(?P<account>[0-9]{{12}}):"
+    rf"table/(?P<table>{TABLE_NAME_RE.pattern})/stream/(?P<label>{STREAM_LABEL_RE.pattern})"
+)
+
 # On-failure destinations for stream sources: standard SQS queue, standard SNS topic, S3 bucket.
 # https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+DESTINATION_SERVICES = ("sqs", "sns", "s3")
+FIFO_SUFFIX = ".fifo"
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+# (a FIFO queue's .fifo suffix counts in the 80 characters)
+SQS_QUEUE_NAME_MAX = 80
+# https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
+SNS_TOPIC_NAME_MAX = 256
+QUEUE_OR_TOPIC_NAME_RE = re.compile(r"[A-Za-z0-9_-]+(?:\.fifo)?")
+# General purpose buckets. https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+BUCKET_NAME_MIN, BUCKET_NAME_MAX = 3, 63
+BUCKET_NAME_CHARS_RE = re.compile(r"[a-z0-9.-]+")
+BUCKET_NAME_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+BUCKET_IP_ADDRESS_RE = re.compile(r"[0-9]+(?:\.[0-9]+){3}")  # "formatted as an IP address"
+# sthree- also covers the reserved sthree-configurator.
+BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 DESTINATION_ARN_RE = re.compile(
-    r"arn:(?P<partition>aws[a-z-]*):(?P<service>sqs|sns):(?P<region>[a-z0-9-]+):"
-    r"(?P<account>\d{12}):(?P<name>[A-Za-z0-9_-]{1,256}(?:\.fifo)?)"
-    r"|arn:(?P<s3partition>aws[a-z-]*):s3:::(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])"
+    rf"arn:(?P<partition>{_PARTITION}):(?P<service>sqs|sns):(?P<region>{_REGION}):"
+    r"(?P<account>[0-9]{12}):(?P<name>[A-Za-z0-9_-]{1,256}(?:\.fifo)?)"
+    rf"|arn:(?P<s3partition>{_PARTITION}):s3:::(?P<bucket>{BUCKET_NAME_RE.pattern})"
 )
-# Tags: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Tag.html
+
+# Stack tags. CreateChangeSet takes at most 50, each key 1-128 and value 1-256 characters
+# (botocore's cloudformation model: Tag.Value has min 1, so an empty value is refused).
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Tag.html
+# The characters are those of CloudFormation's tag pattern ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
 MAX_TAGS = 50
+OWNER_TAG_KEY = "ddbwizard:table"  # added to every stack by the engine (deploy.state.OWNER_TAG)
+MAX_USER_TAGS = MAX_TAGS - 1
 TAG_KEY_MAX = 128
+TAG_VALUE_MIN = 1
 TAG_VALUE_MAX = 256
+TAG_RESERVED_PREFIX = "aws:"
+TAG_PUNCTUATION = "_.:/=+-@"
+_TAG_CATEGORIES = frozenset("LZN")  # Unicode letters, separators (spaces), numbers
+
+
+def is_tag_text(text: str) -> bool:
+    """True when every character fits CloudFormation's tag pattern."""
+    return all(
+        char in TAG_PUNCTUATION or unicodedata.category(char)[0] in _TAG_CATEGORIES for char in text
+    )
+
+
+# ddbwizard's own bounds (not AWS limits): an answers file needs 6 levels and a few KB.
+MAX_NESTING = 32  # lists and mappings, in the answers file and inside a filter pattern
+MAX_ANSWERS_FILE_BYTES = 1_048_576  # 1 MiB

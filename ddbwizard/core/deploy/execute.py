@@ -1,12 +1,9 @@
 """The deployer: plan a change set, execute it while streaming stack events, destroy a stack.
 
-UI-free: it takes a boto3 CloudFormation client and reports through an injected Reporter.
-It handles only CloudFormation-specific meanings (a stack that does not exist, an empty change
-set, a stack busy or stuck, a failed deploy, an expired token while waiting); every other
-botocore ClientError propagates unchanged, for the caller's one translator to word.
-
-The work is split in deploy_plan (change sets), deploy_watch (polling status and events) and
-deploy_stack (shared primitives); this module is the one front ends import.
+UI-free: it takes the CloudFormation facade (core.aws.cloudformation: every call translated
+into domain errors), reports through an injected Reporter and records every mutation in the
+run's ChangeLog. The work is split in state (the read-only decision), changeset (making it),
+watch (polling status and events) and stack (shared primitives).
 """
 
 from __future__ import annotations
@@ -17,8 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ddbwizard.core.deploy_plan import Change, Plan, PlanKind, Planner
-from ddbwizard.core.deploy_stack import (
+from ddbwizard.core.changes import ChangeLog
+from ddbwizard.core.deploy.changeset import Change, Plan, Planner
+from ddbwizard.core.deploy.stack import (
     StackOps,
     best_effort,
     continue_hint,
@@ -26,7 +24,8 @@ from ddbwizard.core.deploy_stack import (
     new_token,
     retain_hint,
 )
-from ddbwizard.core.deploy_watch import (
+from ddbwizard.core.deploy.state import PlanKind, StackState, read_state
+from ddbwizard.core.deploy.watch import (
     WatchOutcome,
     describe_resource,
     first_failure,
@@ -37,8 +36,9 @@ from ddbwizard.core.errors import AwsError, Interrupted
 from ddbwizard.core.report import Reporter, StackEvent
 
 if TYPE_CHECKING:
-    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_cloudformation.type_defs import StackTypeDef
+
+    from ddbwizard.core.aws.cloudformation import CloudFormation
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -49,6 +49,7 @@ __all__ = [
     "Deployer",
     "Plan",
     "PlanKind",
+    "StackState",
 ]
 
 DEFAULT_POLL_INTERVAL = 1.5
@@ -104,15 +105,17 @@ class Deployer:
 
     def __init__(
         self,
-        client: CloudFormationClient,
+        cfn: CloudFormation,
         reporter: Reporter,
         *,
+        changes: ChangeLog | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         deadline: float = DEFAULT_DEADLINE,
     ) -> None:
-        self.ops = StackOps(client, reporter, sleep, clock, poll_interval, deadline)
+        self.changes = changes if changes is not None else ChangeLog()
+        self.ops = StackOps(cfn, reporter, self.changes, sleep, clock, poll_interval, deadline)
         self.planner = Planner(self.ops)
 
     def stack_status(self, stack_name: str) -> str | None:
@@ -126,12 +129,22 @@ class Deployer:
             raise AwsError(f"Stack {stack_name} does not exist.")
         return _outputs(stack)
 
+    def state(self, stack_name: str, table: str | None = None) -> StackState:
+        """The read-only decision: CREATE or UPDATE, and what must go first.
+
+        With `table`, a stack that ddbwizard did not make for that table is refused
+        (NotOurStack, exit 2); a busy or stuck stack is an AwsError.
+        """
+        return read_state(self.ops, stack_name, table)
+
     def plan(
         self,
         stack_name: str,
         template_body: str,
         tags: Mapping[str, str],
         *,
+        table: str | None = None,
+        state: StackState | None = None,
         replace_failed: bool = False,
         confirm_replace: Callable[[str], bool] | None = None,
     ) -> Plan:
@@ -139,11 +152,12 @@ class Deployer:
 
         An empty change set is deleted and the Plan is `empty`. Before it: a REVIEW_IN_PROGRESS
         stack is cleared; a ROLLBACK_COMPLETE one is deleted only with `replace_failed` or
-        `confirm_replace(message)` (else ConfirmationRequired); a busy or stuck stack is an
-        AwsError. Ctrl-C deletes the change set and raises Interrupted.
+        `confirm_replace(message)` (else ConfirmationRequired). `state` is `self.state(...)`
+        when the caller already decided it. Ctrl-C deletes the change set and raises Interrupted.
         """
+        decided = state if state is not None else self.state(stack_name, table)
         return self.planner.plan(
-            stack_name,
+            decided,
             template_body,
             tags,
             replace_failed=replace_failed,
@@ -176,40 +190,58 @@ class Deployer:
             raise Interrupted(
                 "Stopped before deploying: the change set was deleted; nothing was changed."
             ) from None
-        try:
-            self.ops.client.execute_change_set(
-                ChangeSetName=plan.change_set_id,
-                StackName=plan.stack_name,
-                ClientRequestToken=token,
+        follow = follow_command(plan.stack_name, self.ops.region)
+        with self.changes.attempt(
+            f"a deploy of stack {plan.stack_name} may have started", follow
+        ) as attempt:
+            try:
+                self.ops.cfn.execute_change_set(plan.change_set_id, plan.stack_name, token)
+            except KeyboardInterrupt:
+                raise Interrupted(
+                    f"The deploy may go on in CloudFormation without ddbwizard. Follow it with: {follow}"
+                ) from None
+            except AwsError as error:
+                if error.refused:  # AWS said no: nothing runs; do not leave the change set
+                    with contextlib.suppress(KeyboardInterrupt):
+                        best_effort(lambda: self.planner.discard(plan))
+                raise
+            self.planner.executed(plan)
+            attempt.confirm(
+                f"a deploy of stack {plan.stack_name} was started (it goes on in CloudFormation)"
             )
-        except KeyboardInterrupt:
-            raise Interrupted(
-                "The deploy may go on in CloudFormation without ddbwizard. Follow it with: "
-                f"{follow_command(plan.stack_name, self.ops.region)}"
-            ) from None
-        expected = {
-            c.logical_id: FINISHED_BY[c.action] for c in plan.changes if c.action in FINISHED_BY
-        }
-        outcome = watcher.watch("deploy", expected)
-        if outcome.status is not None and outcome.status in SUCCESS:
-            self.ops.reporter.info(
-                f"Stack {plan.stack_name} is {outcome.status} ({outcome.elapsed:.0f} s)."
+            expected = {
+                c.logical_id: FINISHED_BY[c.action] for c in plan.changes if c.action in FINISHED_BY
+            }
+            outcome = watcher.watch("deploy", expected)
+            if outcome.status is not None and outcome.status in SUCCESS:
+                attempt.confirm(f"stack {plan.stack_name} was deployed ({outcome.status})")
+                self.ops.reporter.info(
+                    f"Stack {plan.stack_name} is {outcome.status} ({outcome.elapsed:.0f} s)."
+                )
+                outputs = _outputs(outcome.stack)
+                return DeployResult(
+                    plan.stack_name, outcome.status, outputs, outcome.events, outcome.elapsed
+                )
+            attempt.confirm(
+                f"a deploy of stack {plan.stack_name} failed; the stack is now "
+                f"{outcome.status or 'deleted'}"
             )
-            outputs = _outputs(outcome.stack)
-            return DeployResult(
-                plan.stack_name, outcome.status, outputs, outcome.events, outcome.elapsed
-            )
-        raise self._failed(plan.stack_name, outcome)
+            raise self._failed(plan.stack_name, outcome)
 
-    def destroy(self, stack_name: str) -> bool:
+    def destroy(self, stack_name: str, table: str | None = None) -> bool:
         """Delete the stack and wait until it is gone: True when deleted, False when absent.
 
         Only the stack's resources go; the DynamoDB table and its stream are never touched.
+        With `table`, a stack ddbwizard did not make for that table is refused (NotOurStack).
         """
         stack = self.ops.describe(stack_name)
         if stack is None:
             self.ops.reporter.info(f"Stack {stack_name} does not exist; nothing to delete.")
             return False
+        if table is not None:
+            from ddbwizard.core.deploy.state import check_owner
+
+            check_owner(self.ops, stack, table)
         status = stack["StackStatus"]
         if status.endswith("_IN_PROGRESS") and status not in (
             "REVIEW_IN_PROGRESS",

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ddbwizard.core.text import inert
+
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 _KINDS = {
@@ -43,7 +45,14 @@ SHOWN_MAX = 80  # a value quoted in a message: enough to recognise it, never a 1
 
 
 def _shown(value: Any) -> str:
-    return shorten(repr(value) if isinstance(value, str) else _json(value))
+    """A value quoted in a message: repr or JSON, made inert (no control character reaches a
+    terminal through a message) and shortened."""
+    return shorten(inert(repr(value) if isinstance(value, str) else _json(value)))
+
+
+def shown(value: Any) -> str:
+    """`value` as an error message quotes it: 'a\\x1bb', inert and at most SHOWN_MAX long."""
+    return _shown(value)
 
 
 def _json(value: Any) -> str:
@@ -76,13 +85,13 @@ def _message(error: Any, root: type[BaseModel]) -> list[str]:
     kind, loc, value = error["type"], tuple(error["loc"]), error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "cross_field":
-        return list(ctx["problems"])
+        return [inert(problem) for problem in ctx["problems"]]
     if kind == "extra_forbidden":
         parent = _model_at(root, loc[:-1])
         known = list(parent.model_fields) if parent else []
         close = get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-        return [f"{field_path(loc)}: unknown key ({hint})"]
+        return [inert(f"{field_path(loc)}: unknown key ({hint})")]
     if kind == "missing":
         return [f"{field_path(loc)}: required"]
     if kind == "ddbwizard":
@@ -104,7 +113,7 @@ def _message(error: Any, root: type[BaseModel]) -> list[str]:
     else:
         text = str(error["msg"])
     path = field_path(loc)
-    return [f"{path}: {text}" if path else text]
+    return [inert(f"{path}: {text}" if path else text)]
 
 
 def format_validation_error(exc: ValidationError, root: type[BaseModel]) -> list[str]:

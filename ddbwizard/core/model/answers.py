@@ -1,0 +1,793 @@
+"""The Answers model: typed, validated against core.limits, immutable; YAML/JSON in and out.
+
+Everything AWS would refuse is refused here, before any AWS call, each problem one line that
+starts with the field's path: ranges, names, ARNs (partition, region, account, resource),
+filter patterns (strict JSON), tags, and text no template should carry (control characters,
+bidi controls, lone surrogates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
+
+from ddbwizard.core.errors import AnswersError
+from ddbwizard.core.model import limits
+from ddbwizard.core.model.documents import (
+    JsonProblem,
+    parse_document,
+    read_document,
+    strict_json,
+)
+from ddbwizard.core.model.validation import format_validation_error, shown
+from ddbwizard.core.text import has_unsafe, inert
+
+ANSWERS_VERSION = 1
+UNSAFE_RULE = "must not hold control characters, bidi controls or lone surrogates"
+STREAM_ARN_SHAPE = "arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>"
+TAG_TEXT_RULE = "may hold only letters, numbers, spaces and _ . : / = + - @"
+
+
+def _fail(message: str, field: str | None = None) -> PydanticCustomError:
+    """A validation error with our own message; `field` names a sub-field of a model check."""
+    context: dict[str, Any] = {"message": message}
+    if field is not None:
+        context["field"] = field
+    return PydanticCustomError("ddbwizard", "{message}", context)
+
+
+def _safe_text(value: str) -> str:
+    """Text that lands in the template or a terminal: no control, bidi or surrogate character."""
+    if has_unsafe(value):
+        raise _fail(f"{UNSAFE_RULE}, got {shown(value)}")
+    return value
+
+
+SafeStr = Annotated[StrictStr, AfterValidator(_safe_text)]
+
+
+@dataclass(frozen=True)
+class _Ranged:
+    """Annotated marker: an integer within an IntLimit, with its JSON Schema."""
+
+    limit: limits.IntLimit
+
+    def _check(self, value: int) -> int:
+        problem = self.limit.problem(value)
+        if problem:
+            raise _fail(problem)
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return self.limit.json_schema()
+
+
+@dataclass(frozen=True)
+class _Matching:
+    """Annotated marker: a string matching a pattern, with the rule in the message."""
+
+    pattern: re.Pattern[str]
+    rule: str
+
+    def _check(self, value: str) -> str:
+        if not self.pattern.fullmatch(value):
+            raise _fail(f"{self.rule}, got {shown(value)}")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {**handler(schema), "pattern": f"^(?:{self.pattern.pattern})$"}
+
+
+def _retention(value: int) -> int:
+    if value not in limits.LOG_RETENTION_DAYS:
+        allowed = ", ".join(map(str, limits.LOG_RETENTION_DAYS))
+        raise _fail(f"must be one of {allowed} (CloudWatch Logs retention), got {value}")
+    return value
+
+
+# Filter patterns -------------------------------------------------------------------------
+
+
+def _filter_pattern_text(value: Any) -> Any:
+    """Accept a pattern as an object or as JSON text (parsed strictly); keep it as compact JSON."""
+    if isinstance(value, str):
+        try:
+            value = strict_json(value)
+        except JsonProblem as exc:
+            raise _fail(str(exc)) from None
+    if not isinstance(value, dict) or not value:
+        raise _fail("must be a non-empty JSON object, for example {eventName: [INSERT]}")
+    problem = _pattern_data_problem(value)  # bounded depth first: the steps below recurse
+    if problem:
+        raise _fail(problem)
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    if len(text) > limits.MAX_FILTER_PATTERN_CHARS:
+        raise _fail(
+            f"must be at most {limits.MAX_FILTER_PATTERN_CHARS} characters, got {len(text)}"
+        )
+    for key in value:
+        if key not in limits.FILTERABLE_RECORD_FIELDS:
+            raise _fail(
+                f"{shown(key)} is not a field of a DynamoDB stream record{_suggest(key, limits.FILTERABLE_RECORD_FIELDS)}"
+            )
+    problem = _pattern_problem(value)
+    if problem:
+        raise _fail(problem)
+    return text
+
+
+def _pattern_data_problem(pattern: dict[Any, Any]) -> str | None:
+    """Plain JSON data, checked without recursion: at most MAX_NESTING levels, string keys,
+    finite numbers, no unsafe text (YAML can give NaN, sets, bytes or integer keys).
+
+    A pattern's strings are data to match (an item's value may hold a tab or a newline), and
+    C0 controls are always escaped where a pattern lands (\\t in the FilterCriteria JSON and in
+    the template's YAML), so only what would land raw is refused: DEL, C1, bidi controls and
+    lone surrogates.
+    """
+    stack: list[tuple[Any, str, int]] = [(pattern, "", 1)]
+    while stack:
+        node, where, depth = stack.pop()
+        at = f"{where}: " if where else ""
+        if depth > limits.MAX_NESTING:
+            return f"{at}nested more than {limits.MAX_NESTING} levels deep"
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    return f"{at}keys must be strings, got {shown(key)}"
+                if _lands_unsafe(key):
+                    return f"{at}key {shown(key)} {UNSAFE_RULE}"
+                stack.append((child, f"{where}.{key}" if where else key, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((child, f"{where}[{i}]", depth + 1) for i, child in enumerate(node))
+        elif isinstance(node, str):
+            if _lands_unsafe(node):
+                return f"{at}{UNSAFE_RULE}, got {shown(node)}"
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                return f"{at}{node} is not a JSON number"
+        elif node is not None and not isinstance(node, int):  # bool is an int
+            return f"{at}a {type(node).__name__} is not a JSON value"
+    return None
+
+
+_C0_CONTROLS = re.compile("[\x00-\x1f]")
+
+
+def _lands_unsafe(text: str) -> bool:
+    """Unsafe once JSON and YAML escaped the C0 controls: DEL, C1, bidi, lone surrogates."""
+    return has_unsafe(_C0_CONTROLS.sub("", text))
+
+
+def _pattern_problem(node: Any, path: str = "") -> str | None:
+    """EventBridge-style patterns: objects whose leaves are non-empty arrays of matchers."""
+    for key, child in node.items():
+        where = f"{path}.{key}" if path else key
+        if isinstance(child, dict):
+            if not child:
+                return f"{where}: an empty object matches nothing"
+            nested = _pattern_problem(child, where)
+            if nested:
+                return nested
+        elif not isinstance(child, list) or not child:
+            return f"{where}: must be a non-empty array of values to match, got {shown(child)}"
+    return None
+
+
+FilterPattern = Annotated[
+    StrictStr,
+    BeforeValidator(_filter_pattern_text),
+    PlainSerializer(json.loads, return_type=dict[str, Any]),
+    WithJsonSchema({"type": "object", "description": "an EventBridge-style filter pattern"}),
+]
+
+
+# Tags ------------------------------------------------------------------------------------
+
+
+def _tags(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise _fail(f"must be a mapping of tag names to strings, got {shown(value)}")
+    if len(value) > limits.MAX_USER_TAGS:
+        raise _fail(
+            f"at most {limits.MAX_USER_TAGS} tags (CloudFormation takes {limits.MAX_TAGS} and "
+            f"ddbwizard adds {limits.OWNER_TAG_KEY}), got {len(value)}"
+        )
+    for key, item in value.items():
+        problem = _tag_key_problem(key) or _tag_value_problem(key, item)
+        if problem:
+            raise _fail(problem)
+    return tuple(value.items())
+
+
+def _tag_key_problem(key: Any) -> str | None:
+    if not isinstance(key, str) or not 1 <= len(key) <= limits.TAG_KEY_MAX:
+        return (
+            f"tag name must be a string of 1 to {limits.TAG_KEY_MAX} characters, got {shown(key)}"
+        )
+    if has_unsafe(key):
+        return f"tag name {shown(key)} {UNSAFE_RULE}"
+    if not limits.is_tag_text(key):
+        return f"tag name {shown(key)} {TAG_TEXT_RULE}"
+    if key.lower().startswith(limits.TAG_RESERVED_PREFIX):
+        return f"tag name {shown(key)}: the {limits.TAG_RESERVED_PREFIX} prefix is reserved"
+    if key == limits.OWNER_TAG_KEY:
+        return f"tag name {shown(key)} is reserved: ddbwizard sets it to the table's name"
+    return None
+
+
+def _tag_value_problem(key: str, item: Any) -> str | None:
+    if not isinstance(item, str) or len(item) > limits.TAG_VALUE_MAX:
+        return f"tag {shown(key)} must be a string of at most {limits.TAG_VALUE_MAX} characters (quote numbers), got {shown(item)}"
+    if len(item) < limits.TAG_VALUE_MIN:
+        return (
+            f"tag {shown(key)} must not be empty (CloudFormation refuses an empty stack tag value)"
+        )
+    if has_unsafe(item):
+        return f"tag {shown(key)} {UNSAFE_RULE}, got {shown(item)}"
+    if not limits.is_tag_text(item):
+        return f"tag {shown(key)} {TAG_TEXT_RULE}, got {shown(item)}"
+    return None
+
+
+Tags = Annotated[
+    tuple[tuple[StrictStr, StrictStr], ...],
+    BeforeValidator(_tags),
+    PlainSerializer(dict, return_type=dict[str, str]),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": limits.MAX_USER_TAGS,
+            "propertyNames": {
+                "minLength": 1,
+                "maxLength": limits.TAG_KEY_MAX,
+                "not": {"pattern": "^[aA][wW][sS]:"},
+            },
+            "additionalProperties": {
+                "type": "string",
+                "minLength": limits.TAG_VALUE_MIN,
+                "maxLength": limits.TAG_VALUE_MAX,
+            },
+        }
+    ),
+]
+
+
+# ARNs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Arn:
+    """arn:<partition>:<service>:<region>:<account>:<resource>, split (not yet checked)."""
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+
+def _split_arn(text: str) -> _Arn | None:
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    return _Arn(*parts[1:])
+
+
+def _partition_problem(arn: _Arn) -> str | None:
+    if arn.partition not in limits.PARTITIONS:
+        return f"the partition must be one of {', '.join(limits.PARTITIONS)}, got {shown(arn.partition)}"
+    return None
+
+
+def _region_problem(arn: _Arn) -> str | None:
+    """The region is a region name of the ARN's partition, and the account is 12 digits."""
+    if not limits.REGION_RE.fullmatch(arn.region):
+        return f"the region must be a region name like us-east-1, got {shown(arn.region)}"
+    home = limits.region_partition(arn.region)
+    if home != arn.partition:
+        return f"region {arn.region} is in partition {home}, not {arn.partition}"
+    if not limits.ACCOUNT_RE.fullmatch(arn.account):
+        return f"the account must be 12 digits, got {shown(arn.account)}"
+    return None
+
+
+def _stream_arn(value: str) -> str:
+    arn = _split_arn(value)
+    if arn is None or arn.service != "dynamodb":
+        raise _fail(f"not a DynamoDB stream ARN ({STREAM_ARN_SHAPE}), got {shown(value)}")
+    problem = (
+        _partition_problem(arn) or _region_problem(arn) or _stream_resource_problem(arn.resource)
+    )
+    if problem is None and not limits.STREAM_ARN_RE.fullmatch(value):
+        problem = f"not a DynamoDB stream ARN ({STREAM_ARN_SHAPE}), got {shown(value)}"
+    if problem:
+        raise _fail(problem)
+    return value
+
+
+def _stream_resource_problem(resource: str) -> str | None:
+    parts = resource.split("/")
+    if len(parts) != 4 or parts[0] != "table" or parts[2] != "stream":
+        return f"the resource must be table/<table>/stream/<label>, got {shown(resource)}"
+    table, label = parts[1], parts[3]
+    if not limits.TABLE_NAME_RE.fullmatch(table):
+        return (
+            f"the table name must be 3 to 255 letters, digits, '_', '-' or '.', got {shown(table)}"
+        )
+    if not limits.STREAM_LABEL_RE.fullmatch(label):
+        return (
+            "the stream label must be the stream's creation time, like 2026-01-01T00:00:00.000 "
+            f"(the role may read only that stream), got {shown(label)}"
+        )
+    return None
+
+
+def _destination_arn(value: str) -> str:
+    arn = _split_arn(value)
+    if arn is None or arn.service not in limits.DESTINATION_SERVICES:
+        raise _fail(f"must be a standard SQS queue, SNS topic or S3 bucket ARN, got {shown(value)}")
+    problem = _partition_problem(arn)
+    if problem is None and arn.service == "s3":
+        problem = _bucket_arn_problem(arn)
+    elif problem is None:
+        problem = _region_problem(arn) or _queue_or_topic_problem(arn)
+    if problem:
+        raise _fail(problem)
+    if arn.service != "s3" and arn.resource.endswith(limits.FIFO_SUFFIX):
+        raise _fail(f"FIFO queues and topics cannot take stream failures, got {shown(value)}")
+    if not limits.DESTINATION_ARN_RE.fullmatch(value):
+        raise _fail(f"must be a standard SQS queue, SNS topic or S3 bucket ARN, got {shown(value)}")
+    return value
+
+
+def _queue_or_topic_problem(arn: _Arn) -> str | None:
+    kind, most = (
+        ("queue", limits.SQS_QUEUE_NAME_MAX)
+        if arn.service == "sqs"
+        else ("topic", limits.SNS_TOPIC_NAME_MAX)
+    )
+    name = arn.resource
+    if not 1 <= len(name) <= most:
+        return f"the {kind} name must be 1 to {most} characters (a .fifo suffix included), got {len(name)}"
+    if not limits.QUEUE_OR_TOPIC_NAME_RE.fullmatch(name):
+        return f"the {kind} name may hold only letters, digits, '-' and '_', got {shown(name)}"
+    return None
+
+
+def _bucket_arn_problem(arn: _Arn) -> str | None:
+    if arn.region or arn.account:
+        return (
+            "an S3 bucket ARN has no region or account (arn:<partition>:s3:::<bucket>), "
+            f"got {shown(f'arn:{arn.partition}:s3:{arn.region}:{arn.account}:{arn.resource}')}"
+        )
+    return bucket_name_problem(arn.resource)
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why S3 would refuse `name` for a general purpose bucket, or None."""
+    lowest, most = limits.BUCKET_NAME_MIN, limits.BUCKET_NAME_MAX
+    if not lowest <= len(name) <= most:
+        return f"the bucket name must be {lowest} to {most} characters, got {len(name)}"
+    if not limits.BUCKET_NAME_CHARS_RE.fullmatch(name):
+        return f"the bucket name may hold only lowercase letters, digits, '.' and '-', got {shown(name)}"
+    if not limits.BUCKET_NAME_RE.fullmatch(name):
+        return f"the bucket name must start and end with a letter or a digit, got {shown(name)}"
+    if ".." in name:
+        return f"the bucket name must not hold two adjacent dots, got {shown(name)}"
+    if limits.BUCKET_IP_ADDRESS_RE.fullmatch(name):
+        return f"the bucket name must not be formatted as an IP address, got {shown(name)}"
+    for prefix in limits.BUCKET_RESERVED_PREFIXES:
+        if name.startswith(prefix):
+            return (
+                f"the bucket name must not start with {prefix} (reserved by S3), got {shown(name)}"
+            )
+    for suffix in limits.BUCKET_RESERVED_SUFFIXES:
+        if name.endswith(suffix):
+            return f"the bucket name must not end with {suffix} (reserved by S3), got {shown(name)}"
+    return None
+
+
+TableName = Annotated[
+    SafeStr, _Matching(limits.TABLE_NAME_RE, "must be 3 to 255 letters, digits, '_', '-' or '.'")
+]
+StackName = Annotated[
+    SafeStr,
+    _Matching(
+        limits.STACK_NAME_RE,
+        "must start with a letter and hold only letters, digits and '-', at most 128 characters",
+    ),
+]
+Region = Annotated[
+    SafeStr,
+    _Matching(limits.REGION_RE, "must be a region name like us-east-1, eu-west-1 or cn-north-1"),
+]
+StreamArn = Annotated[
+    SafeStr,
+    AfterValidator(_stream_arn),
+    Field(description=f"pins the stream: {STREAM_ARN_SHAPE}"),
+]
+DestinationArn = Annotated[
+    SafeStr,
+    AfterValidator(_destination_arn),
+    Field(
+        description="a standard SQS queue, standard SNS topic (same region as the stream) "
+        "or S3 bucket (arn:<partition>:s3:::<bucket>) ARN"
+    ),
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Aws(_Section):
+    """Where to connect; every value falls back to the AWS CLI's environment and config files."""
+
+    profile: SafeStr | None = None
+    region: Region | None = None
+    endpoint_url: SafeStr | None = None
+
+
+class Table(_Section):
+    name: TableName
+
+
+class Stream(_Section):
+    view_type: limits.ViewType = "NEW_AND_OLD_IMAGES"
+    enable: StrictBool = True
+    arn: StreamArn | None = None
+
+    @property
+    def region(self) -> str | None:
+        match = limits.STREAM_ARN_RE.fullmatch(self.arn or "")
+        return None if match is None else match["region"]
+
+
+class OnFailure(_Section):
+    """Where records that failed every retry go: an existing destination, or a queue the stack makes."""
+
+    arn: DestinationArn | None = None
+    create_queue: StrictBool = False
+
+    @model_validator(mode="after")
+    def _one_of(self) -> OnFailure:
+        if (self.arn is None) == (not self.create_queue):
+            raise _fail(
+                "give either arn: <SQS queue, SNS topic or S3 bucket ARN> or create_queue: true"
+            )
+        return self
+
+    @property
+    def service(self) -> str | None:
+        """'sqs', 'sns' or 's3' for an existing destination, None for a queue made by the stack."""
+        match = limits.DESTINATION_ARN_RE.fullmatch(self.arn or "")
+        return None if match is None else (match["service"] or "s3")
+
+    @property
+    def region(self) -> str | None:
+        """The destination's region; None for S3 (a bucket ARN names none) or a new queue."""
+        match = limits.DESTINATION_ARN_RE.fullmatch(self.arn or "")
+        return None if match is None else match["region"]
+
+    @property
+    def partition(self) -> str | None:
+        match = limits.DESTINATION_ARN_RE.fullmatch(self.arn or "")
+        return None if match is None else (match["partition"] or match["s3partition"])
+
+
+class MappingSettings(_Section):
+    batch_size: Annotated[StrictInt, _Ranged(limits.BATCH_SIZE)] = limits.BATCH_SIZE.default
+    starting_position: limits.StartingPosition = "TRIM_HORIZON"
+    enabled: StrictBool = True
+    batching_window_seconds: Annotated[StrictInt, _Ranged(limits.BATCHING_WINDOW_SECONDS)] = (
+        limits.BATCHING_WINDOW_SECONDS.default
+    )
+    parallelization_factor: Annotated[StrictInt, _Ranged(limits.PARALLELIZATION_FACTOR)] = (
+        limits.PARALLELIZATION_FACTOR.default
+    )
+    bisect_on_error: StrictBool = False
+    max_retry_attempts: Annotated[StrictInt, _Ranged(limits.MAX_RETRY_ATTEMPTS)] = (
+        limits.MAX_RETRY_ATTEMPTS.default
+    )
+    max_record_age_seconds: Annotated[StrictInt, _Ranged(limits.MAX_RECORD_AGE_SECONDS)] = (
+        limits.MAX_RECORD_AGE_SECONDS.default
+    )
+    on_failure: OnFailure | None = None
+    filter_patterns: Annotated[
+        tuple[FilterPattern, ...], Field(max_length=limits.MAX_FILTER_PATTERNS)
+    ] = ()
+    report_batch_item_failures: StrictBool = False
+    tumbling_window_seconds: Annotated[StrictInt, _Ranged(limits.TUMBLING_WINDOW_SECONDS)] = (
+        limits.TUMBLING_WINDOW_SECONDS.default
+    )
+    metrics: StrictBool = False
+
+
+class Function(_Section):
+    handler: limits.Handler = "python"
+    runtime: limits.Runtime = limits.DEFAULT_RUNTIME["python"]
+    architecture: limits.Architecture = "arm64"
+    memory_mb: Annotated[StrictInt, _Ranged(limits.MEMORY_MB)] = limits.MEMORY_MB.default
+    timeout_seconds: Annotated[StrictInt, _Ranged(limits.TIMEOUT_SECONDS)] = (
+        limits.TIMEOUT_SECONDS.default
+    )
+    log_retention_days: Annotated[StrictInt, AfterValidator(_retention)] = (
+        limits.DEFAULT_LOG_RETENTION_DAYS
+    )
+    log_level: limits.LogLevel = "INFO"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _runtime_follows_handler(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and "runtime" not in data
+            and data.get("handler") in limits.HANDLERS
+        ):
+            return {**data, "runtime": limits.DEFAULT_RUNTIME[data["handler"]]}
+        return data
+
+    @model_validator(mode="after")
+    def _runtime_fits_handler(self) -> Function:
+        if not self.runtime.startswith(self.handler):
+            choices = ", ".join(r for r in limits.RUNTIMES if r.startswith(self.handler))
+            raise _fail(
+                f"{self.runtime} cannot run the {self.handler} handler; choose {choices}",
+                "runtime",
+            )
+        return self
+
+
+class Stack(_Section):
+    name: StackName
+    tags: Tags = ()
+
+
+def default_stack_name(table_name: str) -> str:
+    """A valid stack name suggested from a table name: 'orders' -> 'orders-echo'."""
+    cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in table_name).strip("-")
+    while "--" in cleaned:
+        cleaned = cleaned.replace("--", "-")
+    if not cleaned or not cleaned[0].isalpha():
+        cleaned = f"ddb-{cleaned}".rstrip("-")
+    return f"{cleaned[:123]}-echo"
+
+
+class Answers(_Section):
+    """Everything ddbwizard needs to build and deploy the echo stack."""
+
+    version: Annotated[StrictInt, AfterValidator(_check_version)] = ANSWERS_VERSION
+    aws: Aws = Aws()
+    table: Table
+    stream: Stream = Stream()
+    mapping: MappingSettings = MappingSettings()
+    function: Function = Function()
+    stack: Stack
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stack_name_from_table(cls, data: Any) -> Any:
+        """stack.name defaults from the table; without a usable table, its own error says so."""
+        if not isinstance(data, dict) or not isinstance(data.get("stack", {}), dict):
+            return data
+        stack = data.get("stack", {})
+        if "name" in stack:
+            return data
+        table = data.get("table")
+        name = table.get("name") if isinstance(table, dict) else None
+        suggested = default_stack_name(name) if isinstance(name, str) else "ddb-echo"
+        return {**data, "stack": {**stack, "name": suggested}}
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Answers:
+        problems = cross_field_problems(self)
+        if problems:
+            raise PydanticCustomError(
+                "cross_field", "{summary}", {"summary": "; ".join(problems), "problems": problems}
+            )
+        return self
+
+    @property
+    def function_name(self) -> str:
+        """The Lambda function's name: the stack name, shortened with a hash past 64 characters."""
+        name = self.stack.name
+        if len(name) <= limits.FUNCTION_NAME_MAX:
+            return name
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        return f"{name[: limits.FUNCTION_NAME_MAX - 9]}-{digest}"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    def warnings(self) -> tuple[str, ...]:
+        """Settings that are allowed but probably not what the user wants."""
+        found = []
+        mapping = self.mapping
+        if mapping.max_record_age_seconds > limits.STREAM_RETENTION_SECONDS:
+            found.append(
+                f"mapping.max_record_age_seconds: {mapping.max_record_age_seconds} has no effect above "
+                f"{limits.STREAM_RETENTION_SECONDS}: stream records live 24 hours"
+            )
+        if (
+            mapping.on_failure
+            and mapping.max_retry_attempts == -1
+            and mapping.max_record_age_seconds == -1
+        ):
+            found.append(
+                "mapping.on_failure: with unlimited retries and record age, a failing record blocks its "
+                "shard for up to 24 hours and never reaches the destination; set max_retry_attempts"
+            )
+        return tuple(found)
+
+    def with_values(self, values: Mapping[str, Any]) -> Answers:
+        """A new Answers with dotted-path values replaced ('mapping.batch_size': 10), validated."""
+        return answers_from_data(set_paths(self.to_data(), values))
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data, as written to an answers file."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def _check_version(value: int) -> int:
+    if value != ANSWERS_VERSION:
+        raise _fail(f"this ddbwizard reads answers version {ANSWERS_VERSION}, got {value}")
+    return value
+
+
+def cross_field_problems(answers: Answers) -> list[str]:
+    """Contradictions between sections (faults.md rows 6 to 8)."""
+    problems = []
+    stream, mapping, region = answers.stream, answers.mapping, answers.aws.region
+    if stream.arn:
+        match = limits.STREAM_ARN_RE.fullmatch(stream.arn)
+        assert match is not None  # checked by Stream
+        if match["table"] != answers.table.name:
+            problems.append(
+                f"stream.arn: is a stream of table {match['table']!r}, not {answers.table.name!r}"
+            )
+        if region and match["region"] != region:
+            problems.append(f"stream.arn: is in {match['region']}, but aws.region is {region}")
+        region = region or match["region"]
+    destination = mapping.on_failure
+    if destination and destination.region and region and destination.region != region:
+        problems.append(
+            f"mapping.on_failure.arn: is in {destination.region}; the stream is in {region} "
+            "(the destination must be in the same region)"
+        )
+    partition_problem = _bucket_partition_problem(answers, region)
+    if partition_problem:
+        problems.append(partition_problem)
+    images = limits.VIEW_TYPE_IMAGES[stream.view_type]
+    for index, text in enumerate(mapping.filter_patterns):
+        dynamodb = json.loads(text).get("dynamodb")
+        for image in ("NewImage", "OldImage"):
+            if isinstance(dynamodb, dict) and image in dynamodb and image not in images:
+                problems.append(
+                    f"mapping.filter_patterns[{index}]: filters on {image}, which a "
+                    f"{stream.view_type} stream never carries, so it would match nothing"
+                )
+    return problems
+
+
+def _bucket_partition_problem(answers: Answers, region: str | None) -> str | None:
+    """An S3 destination names no region, but its partition must be the deploy's."""
+    destination = answers.mapping.on_failure
+    if not (destination and destination.service == "s3" and region):
+        return None
+    home = limits.region_partition(region)
+    if destination.partition == home:
+        return None
+    return (
+        f"mapping.on_failure.arn: the bucket is in partition {destination.partition}, but the "
+        f"deploy goes to {region}, in partition {home}"
+    )
+
+
+def destination_region_problem(answers: Answers, region: str) -> str | None:
+    """Why the on-failure destination cannot serve a deploy to `region`, or None.
+
+    An SQS queue or SNS topic must be in the function's region; an S3 bucket's ARN names
+    no region, only a partition, which must be `region`'s. A queue the stack makes is always
+    in the right place. The engine calls this with the session's region (the model checks
+    aws.region and a pinned stream.arn itself, in cross_field_problems).
+    """
+    destination = answers.mapping.on_failure
+    if destination is None or destination.arn is None:
+        return None
+    if destination.service == "s3":
+        return _bucket_partition_problem(answers, region)
+    if destination.region is None or destination.region == region:
+        return None
+    return inert(
+        f"mapping.on_failure.arn: the destination is in {destination.region}, but the deploy "
+        f"goes to {region} (a stream's on-failure destination must be in the function's region)"
+    )
+
+
+def set_paths(data: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Copy `data`, setting each dotted path; a None value removes the key."""
+    result = json.loads(json.dumps(data))
+    for path, value in values.items():
+        *parents, last = path.split(".")
+        node = result
+        for part in parents:
+            node = node.setdefault(part, {})
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    return dict(result)
+
+
+def _suggest(key: str, choices: Any) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(key, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def answers_from_data(data: Any, source: str | None = None) -> Answers:
+    """Validate plain data into Answers; every problem names its field's path."""
+    if not isinstance(data, dict):
+        raise AnswersError(
+            [f"must be a mapping with at least table: {{name: ...}}, got {shown(data)}"], source
+        )
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as exc:
+        raise AnswersError(format_validation_error(exc, Answers), source) from None
+
+
+def parse_answers(text: str, source: str = "<answers>", as_json: bool = False) -> Answers:
+    return answers_from_data(parse_document(text, inert(source), as_json), inert(source))
+
+
+def load_answers(path: Path) -> Answers:
+    return answers_from_data(read_document(path), inert(str(path)))
+
+
+def dump_answers(answers: Answers, fmt: Literal["yaml", "json"] = "yaml") -> str:
+    data = answers.to_data()
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Answers.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ddbwizard answers file"
+    return schema
