@@ -13,7 +13,7 @@ from ddbwizard import __version__
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `import typing` alone costs ~3 ms at start-up
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
     from ddbwizard.core.changes import ChangeLog
@@ -194,11 +194,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ddbwizard.core.changes import ChangeLog
 
     changes = ChangeLog()
+    return guarded(lambda: _run(args, changes), changes, debug=args.debug)
+
+
+def guarded(run: Callable[[], int], changes: ChangeLog, *, debug: bool = False) -> int:
+    """The one safety net of every front end: no traceback reaches the user, and every way
+    out (success, failure, Ctrl-C, SIGTERM) ends with the account of what changed."""
     try:
-        code = _run(args, changes)
-    except BaseException as exc:  # the one safety net: no traceback reaches the user
-        return _fail(exc, changes, debug=args.debug)
-    if changes.changed:  # success too ends with the account of what changed
+        code = run()
+    except BaseException as exc:
+        return _fail(exc, changes, debug=debug)
+    if changes.changed:
         _say("", *changes.lines())
     return code
 

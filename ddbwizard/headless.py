@@ -136,8 +136,11 @@ def _deploy(run: Run, connection: Connection) -> int:
     for number, mutation in enumerate(checked.mutations, start=1):
         reporter.info(f"{number}. {mutation}")
     if run.args.dry_run and checked.stream.arn is None:
+        if checked.stack.kind == "CREATE":
+            arn = engine.placeholder_stream_arn(aws, answers, connection.identity.account)
+            return _dry_create(run, arn)
         reporter.step(
-            "Dry run: the stack's template needs the stream, which is not enabled yet; "
+            "Dry run: the change set needs the stream, which is not enabled yet; "
             "nothing was changed"
         )
         return 0
@@ -146,13 +149,7 @@ def _deploy(run: Run, connection: Connection) -> int:
         aws, answers, reporter, run.confirm, changes=run.changes, finding=checked.stream
     )
     if run.args.dry_run and checked.stack.kind == "CREATE":
-        # A change set of a new stack would itself create a stack (REVIEW_IN_PROGRESS): the
-        # dry run lists the template's resources instead, and changes nothing at all.
-        reporter.step(f"Stack {answers.stack.name} would be created with:")
-        for logical_id, resource_type, _ in engine.review(answers, stream.arn).summary.resources:
-            reporter.info(f"{'Add':<7} {logical_id} ({resource_type})")
-        reporter.step("Dry run: nothing was changed")
-        return 0
+        return _dry_create(run, stream.arn)
     deployment = engine.plan_deploy(
         aws,
         answers,
@@ -178,6 +175,18 @@ def _deploy(run: Run, connection: Connection) -> int:
     done = engine.execute_deploy(aws, answers, deployment, stream.arn)
     reporter.step(f"Stack {done.stack}: {done.status} in {done.elapsed:.0f} s")
     _summary(run, done)
+    return 0
+
+
+def _dry_create(run: Run, stream_arn: str) -> int:
+    """A new stack's dry run: a change set would itself create a stack (REVIEW_IN_PROGRESS),
+    so the template's resources are listed instead, and nothing at all is changed."""
+    from ddbwizard.core import engine
+
+    run.reporter.step(f"Stack {run.answers.stack.name} would be created with:")
+    for logical_id, resource_type, _ in engine.review(run.answers, stream_arn).summary.resources:
+        run.reporter.info(f"{'Add':<7} {logical_id} ({resource_type})")
+    run.reporter.step("Dry run: nothing was changed")
     return 0
 
 

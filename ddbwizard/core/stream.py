@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from ddbwizard.core.aws.errors import NotFound
 from ddbwizard.core.aws.facade import Aws, MappingInfo, TableInfo
-from ddbwizard.core.changes import ChangeLog
+from ddbwizard.core.changes import Attempt, ChangeLog
 from ddbwizard.core.errors import AwsError, DdbWizardError, Interrupted, UsageError
 from ddbwizard.core.model.answers import Answers
 from ddbwizard.core.report import Reporter
@@ -282,26 +282,32 @@ def _old_stream_status(aws: Aws, arn: str) -> str:
         return "DISABLED"
 
 
-def _update_table(aws: Aws, name: str, view_type: str, changes: ChangeLog) -> bool:
-    """The one mutation of a table, recorded: True when this call enabled the stream."""
-    with changes.attempt(
-        f"an UpdateTable call was in flight: the stream on table {name} may be on",
-        _check_command(name),
-    ) as attempt:
-        changed = aws.enable_stream(name, view_type)
-        if changed:
-            attempt.confirm(f"a {view_type} stream was enabled on table {name}")
-        else:
-            attempt.undone()
-    return changed
-
-
 def _enable(
     aws: Aws, name: str, view_type: str, reporter: Reporter, waiter: _Waiter, changes: ChangeLog
 ) -> tuple[TableInfo, bool]:
     """UpdateTable, then wait for the table and the new stream; (table, whether we enabled it)."""
     reporter.step(f"Enabling a {view_type} stream on {name}")
-    changed = _update_table(aws, name, view_type, changes)
+    with changes.attempt(
+        f"an UpdateTable call was in flight: the stream on table {name} may be on",
+        _check_command(name),
+    ) as attempt:
+        table, changed = _enable_and_wait(aws, name, view_type, reporter, waiter, attempt)
+        attempt.confirm(f"a {view_type} stream was enabled on table {name}")
+    reporter.info(f"Stream enabled: {table.latest_stream_arn}")
+    return table, changed
+
+
+def _enable_and_wait(
+    aws: Aws, name: str, view_type: str, reporter: Reporter, waiter: _Waiter, attempt: Attempt
+) -> tuple[TableInfo, bool]:
+    """UpdateTable (again while the table is busy) until the stream is ENABLED.
+
+    A "yes" confirms the change at once; "already has a stream" (a retry of a call whose
+    answer was lost, or another client) leaves it unknown until the stream is seen on.
+    """
+    changed = aws.enable_stream(name, view_type)
+    if changed:
+        attempt.confirm(f"a {view_type} stream was enabled on table {name}")
     tries = 1
     if not changed:
         reporter.info(f"Table {name} is busy or already has a stream; reading it again")
@@ -317,7 +323,7 @@ def _enable(
             return info
         if not changed and tries < MAX_ENABLE_TRIES:  # it was busy (UPDATING): try again
             tries += 1
-            changed = _update_table(aws, name, view_type, changes)
+            changed = aws.enable_stream(name, view_type)
         return None
 
     try:
@@ -337,7 +343,6 @@ def _enable(
             f"Stopped waiting. The stream on {name} is being enabled and stays on: "
             f"check it with {_check_command(name)}"
         ) from None
-    reporter.info(f"Stream enabled: {table.latest_stream_arn}")
     return table, changed
 
 

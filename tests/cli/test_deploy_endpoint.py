@@ -18,7 +18,7 @@ TABLE = "customers"
 
 
 def client(endpoint: str, service: str) -> Any:
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")  # type: ignore[call-overload]
 
 
 @pytest.fixture

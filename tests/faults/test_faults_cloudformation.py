@@ -267,6 +267,7 @@ def test_row_31_ctrl_c(cli: Cli, calls: Calls, cfn: Stubbed, tmp_path: Path, mom
         cfn.script.describe_change_set("CREATE_IN_PROGRESS")
         if moment == "change-set":
             cfn.script.delete_change_set()
+            cfn.script.describe_stacks("REVIEW_IN_PROGRESS", by=STACK_ID)
             cfn.script.delete_stack()
         else:  # ... and a second Ctrl-C hits the clean-up
             calls.overrides["DeleteChangeSet"] = _interrupt
@@ -277,9 +278,9 @@ def test_row_31_ctrl_c(cli: Cli, calls: Calls, cfn: Stubbed, tmp_path: Path, mom
     assert result.code == 130
     expected = {
         "prompt": "Interrupted. Nothing was changed in AWS.",
-        "change-set": "Stopped before deploying: the change set was deleted; nothing was changed.",
+        "change-set": "Stopped before deploying: the change set was deleted; nothing was deployed.",
         "second-ctrl-c": "Stopped before deploying; nothing was deployed, but the change set may "
-        "be left. Delete it with: aws cloudformation delete-stack --stack-name orders-echo",
+        "be left.",
         "executing": "The deploy goes on in CloudFormation without ddbwizard. Follow it with: "
         "aws cloudformation describe-stack-events --stack-name orders-echo",
     }[moment]
@@ -292,6 +293,9 @@ def test_row_31_ctrl_c(cli: Cli, calls: Calls, cfn: Stubbed, tmp_path: Path, mom
         assert not {"DeleteStack", "CancelUpdateStack", "DeleteChangeSet"} & set(ops)
     if moment == "second-ctrl-c":
         assert "DeleteStack" not in ops  # stopped at once
+        assert "delete it with: aws cloudformation delete-stack --stack-name orders-echo" in (
+            result.err
+        )  # the change log keeps what may be left, and how to remove it
 
 
 def test_row_32_two_runs_on_one_stack(cli: Cli, cfn: Stubbed, tmp_path: Path) -> None:

@@ -75,8 +75,7 @@ def test_row_10_credentials_say_which_problem(
 
 def new_stack_plan(cfn: Stubbed) -> None:
     """The CloudFormation answers before ExecuteChangeSet for a stack that does not exist."""
-    cfn.script.describe_stacks(None)  # flow: does the stack exist (name clash check)?
-    cfn.script.describe_stacks(None)  # planner
+    cfn.script.describe_stacks(None)  # the preflight: no stack yet
     cfn.script.create_change_set("CREATE")
     cfn.script.describe_change_set("CREATE_COMPLETE", changes=ALL_ADDS)
     cfn.script.events([event(STACK, "REVIEW_IN_PROGRESS", -10, token=None)])  # baseline
@@ -92,12 +91,14 @@ def test_row_11_expired_token_while_waiting_says_the_stack_goes_on(
         cfn.script.describe_stacks_error("ExpiredToken", "The security token included has expired")
         result = cli("--answers", answers(tmp_path), "--yes")
     assert result.code == 1
+    assert "Your AWS session token has expired" in result.err
     assert (
-        "Your AWS credentials expired while waiting for stack orders-echo; the deploy goes on "
-        "in CloudFormation without ddbwizard."
+        "ddbwizard stopped watching stack orders-echo; the deploy goes on in CloudFormation "
+        "without it."
     ) in result.err
     assert "aws sso login" in result.err
-    assert "aws cloudformation describe-stacks --stack-name orders-echo" in result.err
+    assert "aws cloudformation describe-stack-events --stack-name orders-echo" in result.err
+    assert "a deploy of stack orders-echo was started" in result.err  # the change log
     cfn.script.stubber.assert_no_pending_responses()
     assert "DeleteStack" not in cfn.operations()  # the deploy is left to go on
 

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def ddbwizard(
     *args: str, env: dict[str, str] | None = None, **kw: object
 ) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+    return subprocess.Popen(  # type: ignore[no-any-return]
         [sys.executable, "-m", "ddbwizard", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env={**os.environ, **(env or {})}, **kw,  # type: ignore[call-overload]
@@ -183,7 +183,7 @@ def test_row_40_files_are_written_atomically(
     def fail(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fsync", fail)  # fails mid-write, after the data went out
+    monkeypatch.setattr(os, "fsync", fail)  # fails mid-write, after the data went out
     with pytest.raises(UsageError, match="No space left on device"):
         files.write_atomic(target, "new\n" * 1000)
     assert target.read_text() == "old\n"
@@ -192,20 +192,20 @@ def test_row_40_files_are_written_atomically(
     def interrupt(fd: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files.os, "fsync", interrupt)
+    monkeypatch.setattr(os, "fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         files.write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.yaml"]
 
-    monkeypatch.setattr(files.os, "fsync", fail)
+    monkeypatch.setattr(os, "fsync", fail)
     seed = answers(tmp_path, f"stream: {{arn: '{stream_arn()}'}}\n", "seed.yaml")
     result = cli("--answers", seed, "--export", target)
     assert result.code == 2
     assert f"{target}: cannot write (No space left on device)" in result.err
     assert target.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.yaml", "t.yaml"]
-    monkeypatch.setattr(files.os, "fsync", real_fsync)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     assert cli("--answers", seed, "--export", target).code == 0
     assert target.read_text().startswith("AWSTemplateFormatVersion")
     # Every write in the package goes through write_atomic.

@@ -53,7 +53,7 @@ class Calls:
 
 def record_calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
     calls = Calls()
-    original = botocore.client.BaseClient._make_api_call
+    original = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def wrapped(self: Any, operation: str, params: dict[str, Any]) -> Any:
         service = self.meta.service_model.service_name
@@ -106,7 +106,7 @@ def stream_arn(table: str = TABLE, label: str = "2026-01-01T00:00:00.000") -> st
 
 @contextmanager
 def moto() -> Iterator[None]:
-    with mock_aws(config={"lambda": {"use_docker": False}}):  # type: ignore[arg-type]
+    with mock_aws(config={"lambda": {"use_docker": False}}):
         yield
 
 

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ddbwizard.cli import guarded
+from ddbwizard.core.changes import ChangeLog
 from ddbwizard.prompts.prompter import Option, Validate
+from ddbwizard.prompts.wizard import PlainWizard
 
 INTERRUPT = object()  # a script answer that presses Ctrl-C at that prompt
 _DEFAULT = object()
@@ -93,3 +96,17 @@ class FakePrompter:
 
     def questions(self) -> list[str]:
         return [message for _, message in self.asked]
+
+
+@dataclass
+class GuardedWizard:
+    """A PlainWizard run as the cli runs it: inside the one safety net, with its change log."""
+
+    wizard: PlainWizard
+
+    @property
+    def changes(self) -> ChangeLog:
+        return self.wizard.changes
+
+    def run(self) -> int:
+        return guarded(self.wizard.run, self.wizard.changes)

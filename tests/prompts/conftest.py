@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ddbwizard.prompts.wizard import PlainWizard
-from tests.helpers.prompt_fakes import FakePrompter
+from tests.helpers.prompt_fakes import FakePrompter, GuardedWizard
 from tests.helpers.prompt_moto import REGION, make_table
 
 
@@ -32,13 +32,13 @@ def endpoint(clean_moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
-def wizard(endpoint: str) -> Callable[[FakePrompter], PlainWizard]:
+def wizard(endpoint: str) -> Callable[[FakePrompter], GuardedWizard]:
     """A PlainWizard on the moto endpoint, driven by the given fake prompter."""
 
-    def make(prompter: FakePrompter) -> PlainWizard:
+    def make(prompter: FakePrompter) -> GuardedWizard:
         args = argparse.Namespace(
             plain=True, local=False, profile=None, region=REGION, endpoint_url=endpoint
         )
-        return PlainWizard(prompter, args)
+        return GuardedWizard(PlainWizard(prompter, args))
 
     return make

@@ -13,11 +13,10 @@ from ddbwizard import cli
 from ddbwizard.core.aws.facade import Aws
 from ddbwizard.core.model.answers import load_answers
 from ddbwizard.core.model.questions import BY_ID, questions_for
-from ddbwizard.prompts.wizard import PlainWizard
-from tests.helpers.prompt_fakes import INTERRUPT, FakePrompter
+from tests.helpers.prompt_fakes import INTERRUPT, FakePrompter, GuardedWizard
 from tests.helpers.prompt_moto import REGION, ddb, make_table
 
-Wizard = Callable[[FakePrompter], PlainWizard]
+Wizard = Callable[[FakePrompter], GuardedWizard]
 ANSWERS = "ddbwizard-customers-echo.yaml"
 
 DEPLOY_CUSTOMERS: list[tuple[str, Any]] = [
@@ -90,7 +89,7 @@ def test_whole_flow_enables_the_stream_saves_and_deploys(
         "Repeat this deploy without prompts:",
         f"  ddbwizard --answers {ANSWERS} --yes",
     ]
-    assert "  - a NEW_IMAGE stream was enabled on customers" in fake.lines
+    assert "  - a NEW_IMAGE stream was enabled on table customers" in capsys.readouterr().err
 
     # The saved answers, replayed without prompts, find nothing to change.
     capsys.readouterr()
@@ -169,7 +168,8 @@ def test_ctrl_c_at_the_deploy_question_deletes_the_change_set(
     assert wizard(fake).run() == 130
 
     err = capsys.readouterr().err
-    assert "Changed so far: a NEW_IMAGE stream was enabled on customers." in err
+    account = err[err.index("Changed in AWS:") :]
+    assert account.splitlines()[1:] == ["  - a NEW_IMAGE stream was enabled on table customers"]
     assert f"ddbwizard --answers {ANSWERS} --yes" in err
     assert (tmp_path / ANSWERS).exists()
     cfn = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)

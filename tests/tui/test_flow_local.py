@@ -108,6 +108,6 @@ async def test_a_declined_confirmation_changes_nothing(
         assert isinstance(app.screen, StreamScreen)
         assert app.state.stream is None
         assert not app.connection.aws.describe_table("customers").stream_enabled
-        assert not app.state.changed
+        assert not app.changes.changed
         await pilot.press("q")  # nothing changed in AWS: quits without asking
     assert app.return_code == 0

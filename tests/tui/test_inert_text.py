@@ -67,7 +67,7 @@ def cell(table: DataTable[Any], row: int, column: int) -> str:
 def notes(app: WizardApp) -> list[tuple[str, str, str]]:
     """(severity, title, message) of each notification, the message as its toast draws it
     (Content.from_markup raises MarkupError where a toast of markup would crash the app)."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for note in app._notifications:
         message = Content.from_markup(note.message) if note.markup else Content(note.message)
         found.append((note.severity, note.title, message.plain))

@@ -33,7 +33,7 @@ def test_step(
 def test_stream_already_enabled_with_readers(snap_compare: Any, tmp_path: Any) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await drive_to(pilot, "stream", table="orders")
-        from drive import until
+        from tests.helpers.drive import until
 
         await until(pilot, lambda: pilot.app.state.stream is not None)  # type: ignore[attr-defined]
 

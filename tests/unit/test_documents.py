@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from ddbwizard.core.errors import EXIT_USAGE, UsageError
-from ddbwizard.core.model import documents
 from ddbwizard.core.model.answers import load_answers
 from ddbwizard.core.model.documents import (
     FileWriteError,
@@ -186,7 +185,7 @@ def test_a_full_disk_is_a_file_write_error_and_leaves_the_old_file(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(documents.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(FileWriteError) as caught:
         write_atomic(path, "new\n")
     assert str(caught.value) == f"{path}: cannot write (No space left on device)"

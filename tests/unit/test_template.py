@@ -8,7 +8,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import yaml
@@ -19,6 +19,7 @@ from ddbwizard.core.model import limits
 from ddbwizard.core.model.answers import Answers, MappingSettings, answers_from_data, set_paths
 from ddbwizard.core.template import build as tpl
 from ddbwizard.core.template import handlers
+from ddbwizard.core.template.handlers import HandlerKind
 from tests.helpers.lint import cfn_lint_command
 
 STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"
@@ -48,7 +49,8 @@ def doc(answers: Answers, stream_arn: str = STREAM) -> dict[str, Any]:
 
 def props(answers: Answers, logical_id: str) -> dict[str, Any]:
     resource: dict[str, Any] = doc(answers)["Resources"][logical_id]
-    return resource["Properties"]
+    properties: dict[str, Any] = resource["Properties"]
+    return properties
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -202,7 +204,7 @@ def test_least_privilege(kind: str) -> None:
 
 
 @pytest.mark.parametrize("handler", limits.HANDLERS)
-def test_function(handler: str) -> None:
+def test_function(handler: HandlerKind) -> None:
     answers = make(
         {
             "function.handler": handler,
@@ -406,7 +408,7 @@ def test_deterministic() -> None:
 
 
 @pytest.mark.parametrize("handler", limits.HANDLERS)
-def test_yaml_and_json_parse_back_to_the_same_template(handler: str) -> None:
+def test_yaml_and_json_parse_back_to_the_same_template(handler: HandlerKind) -> None:
     answers = rich_answers().with_values(
         {"function.handler": handler, "function.runtime": limits.DEFAULT_RUNTIME[handler]}
     )
@@ -634,7 +636,7 @@ def matrix_files(matrix: list[Answers], folder: Path) -> Iterator[Path]:
         assert answers.stream.arn is not None
         template = tpl.build_template(answers, answers.stream.arn)
         check_least_privilege(tpl.document(template), answers.log_group_name)
-        fmt = "json" if index % 4 == 3 else "yaml"  # a quarter as JSON: both writers linted
+        fmt: Literal["yaml", "json"] = "json" if index % 4 == 3 else "yaml"  # both writers linted
         path = folder / f"matrix-{index:03d}.{fmt}"
         path.write_text(tpl.render_checked(template, fmt), encoding="utf-8")
         yield path

@@ -89,12 +89,12 @@ class Planner:
         return self._create(state.name, template_body, tags, state.kind)
 
     def discard(self, plan: Plan) -> None:
+        made = self._made.pop(plan.change_set_id, None)
         if not plan.empty:
             self.ops.delete_change_set(plan.change_set_id, plan.stack_name)
         if plan.kind == "CREATE" and plan.new_stack:
-            self.ops.delete_stack(plan.stack_id, plan.stack_name, operation="clean-up")
-        made = self._made.pop(plan.change_set_id, None)
-        if made is not None:
+            self.ops.delete_stack(plan.stack_id, plan.stack_name, operation="clean-up", undoes=made)
+        elif made is not None:
             made.undone()
         self.ops.reporter.info(f"Change set {plan.change_set_name} deleted; nothing was deployed.")
 
@@ -147,10 +147,14 @@ class Planner:
                     tags=tags,
                     client_token=name,
                 )
+                attempt.confirm(
+                    f"change set {name} was made for stack {stack_name} (never executed); "
+                    f"delete it with: {leftover}"
+                )
                 base = Plan(
                     stack_name, stack_id, change_set_id, name, kind, new_stack=kind == "CREATE"
                 )
-                plan = self._wait(base)
+                plan = self._wait_or_drop(base, attempt)
             except KeyboardInterrupt:
                 cleaned = self._abort(stack_name, stack_id, change_set_id or name, kind == "CREATE")
                 if cleaned:
@@ -168,11 +172,22 @@ class Planner:
             if plan.empty:
                 attempt.undone()
             else:
-                attempt.confirm(
-                    f"change set {name} was made for stack {stack_name} (not executed yet)"
-                )
                 self._made[plan.change_set_id] = attempt
             return plan
+
+    def _wait_or_drop(self, plan: Plan, attempt: Attempt) -> Plan:
+        """Wait for the change set; when that fails, delete it (and its new, empty stack)."""
+        try:
+            return self._wait(plan)
+        except CredentialsError:
+            raise
+        except AwsError as error:
+            if not best_effort(lambda: self._drop(plan)):
+                raise
+            attempt.undone()
+            raise AwsError(
+                f"{error.message}; it was deleted and nothing was deployed.", error.hint
+            ) from None
 
     def executed(self, plan: Plan) -> None:
         """The change set was executed: the deploy's own entry tells the rest."""
@@ -194,21 +209,19 @@ class Planner:
                 return replace(plan, changes=tuple(changes))
             if status == "FAILED":
                 reason = state.reason
-                self._drop(plan)
                 if any(text in reason for text in EMPTY_REASONS):
+                    self._drop(plan)
                     self.ops.reporter.info(f"Change set {plan.change_set_name} is empty; deleted.")
                     return replace(plan, empty=True)
                 raise AwsError(
                     f"CloudFormation could not create the change set for stack "
-                    f"{plan.stack_name}: {reason or status}; it was deleted and nothing was "
-                    "deployed."
+                    f"{plan.stack_name}: {reason or status}"
                 )
             elapsed = self.ops.clock() - start
             if elapsed >= self.ops.deadline:
-                self._drop(plan)
                 raise AwsError(
                     f"Change set {plan.change_set_name} was still {status} after "
-                    f"{self.ops.deadline / 60:.0f} min; it was deleted and nothing was deployed."
+                    f"{self.ops.deadline / 60:.0f} min"
                 )
             self.ops.reporter.waiting(f"change set {plan.change_set_name} ({status})", elapsed)
             self.ops.sleep(self.ops.poll_interval)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
-from ddbwizard.core.changes import ChangeLog
+from ddbwizard.core.changes import Attempt, ChangeLog
 from ddbwizard.core.deploy.watch import (
     StackWatcher,
     describe_resource,
@@ -67,8 +67,15 @@ class StackOps:
         """Delete a change set by id or name; one already gone is fine."""
         self.cfn.delete_change_set(change_set, stack_name)
 
-    def delete_stack(self, stack_id: str, stack_name: str, *, operation: str) -> None:
-        """DeleteStack with a ClientRequestToken, then report its events until it is gone."""
+    def delete_stack(
+        self, stack_id: str, stack_name: str, *, operation: str, undoes: Attempt | None = None
+    ) -> None:
+        """DeleteStack with a ClientRequestToken, then report its events until it is gone.
+
+        `undoes`: the change log entry of what this deletion takes back (the empty stack of
+        this run's own change set); once the stack is gone, that entry is dropped instead of
+        a deletion being recorded.
+        """
         token = new_token()
         watcher = self.watcher(stack_id, stack_name, token)
         self.reporter.step(f"Deleting stack {stack_name}")
@@ -81,7 +88,11 @@ class StackOps:
             attempt.confirm(f"the deletion of stack {stack_name} was started ({operation})")
             outcome = watcher.watch("delete")
             if outcome.status is None:
-                attempt.confirm(f"stack {stack_name} was deleted ({operation})")
+                if undoes is not None:
+                    attempt.undone()
+                    undoes.undone()
+                else:
+                    attempt.confirm(f"stack {stack_name} was deleted ({operation})")
                 self.reporter.info(f"Stack {stack_name} deleted ({outcome.elapsed:.0f} s).")
                 return
             attempt.confirm(f"stack {stack_name} could not be deleted: {outcome.status}")
