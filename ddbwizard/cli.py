@@ -251,6 +251,7 @@ def _fail(exc: BaseException, changes: ChangeLog, *, debug: bool) -> int:
         _say(f"ddbwizard: {redact(str(exc))}", *([] if quiet else account))
         return exc.exit_code
     if isinstance(exc, OSError):
+        _quiet_stdout()  # the interpreter's last flush must not fail again on a full stdout
         where = f" ({exc.filename})" if exc.filename else ""
         _say(f"ddbwizard: {exc.strerror or exc}{where}", *account)
         return EXIT_AWS

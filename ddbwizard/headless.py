@@ -113,6 +113,7 @@ def _export(run: Run, stream_arn: str) -> int:
     text = render_checked(build_template(run.answers, stream_arn), fmt)
     if target == "-":
         sys.stdout.write(text)
+        sys.stdout.flush()  # a full or closed stdout fails here, inside the safety net
     else:
         write_atomic(Path(target), text)
         run.reporter.info(f"Wrote {fmt.upper()} template to {target}")

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
 
+from tests.helpers.endpoint_run import client, ddbwizard
 from tests.helpers.moto_kit import create_table
 
 TABLE = "customers"
-
-
-def client(endpoint: str, service: str) -> Any:
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")  # type: ignore[call-overload]
 
 
 @pytest.fixture
@@ -53,18 +45,6 @@ stack: {{name: customers-echo, tags: {{team: data}}}}
         encoding="utf-8",
     )
     return path
-
-
-def ddbwizard(endpoint: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ddbwizard", "--endpoint-url", endpoint, *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=dict(os.environ),
-        timeout=180,
-        check=False,
-    )
 
 
 def test_deploy_update_no_changes_and_destroy(
