@@ -23,8 +23,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ddbwizard import connecting
 from ddbwizard.cli import main
-from ddbwizard.core import engine as flow
 from ddbwizard.core.errors import DdbWizardError
 from ddbwizard.core.model.answers import load_answers
 
@@ -165,7 +165,7 @@ def test_mutated_answers_are_valid_or_exit_2_with_a_path(case: tuple[str, bytes]
         out, err = io.StringIO(), io.StringIO()
         with (
             mock.patch.object(botocore.client.BaseClient, "_make_api_call", _no_aws),
-            mock.patch.object(flow, "connect", _connect),
+            mock.patch.object(connecting, "connect", _connect),
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
         ):
