@@ -114,11 +114,6 @@ class WizardApp(App[int]):
         assert self.state.stream is not None, "resolve the stream first"
         return self.state.stream.arn
 
-    def changed_aws(self, what: str) -> None:
-        """Kept for screens that record a change the engine did not (none should)."""
-        if what not in {change.what for change in self.changes.entries}:
-            self.changes.record(what)
-
     # -- navigation ---------------------------------------------------------------
     def on_mount(self) -> None:
         self.theme = "textual-dark"

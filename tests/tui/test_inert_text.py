@@ -284,7 +284,7 @@ async def test_the_quit_question_names_changes_literally(tmp_path: Path) -> None
     app = fake_app(answers_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.state.connection is not None)
-        app.changed_aws(f"stack [/]odd{TITLE} was deployed")
+        app.changes.record(f"stack [/]odd{TITLE} was deployed")
         await pilot.press("q")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         body = shown(app.screen.query_one(".dialog-body", Static))

@@ -73,6 +73,7 @@ class DeployScreen(StepScreen):
             app.answers,
             app.stream_arn,
             TuiReporter(self),
+            changes=app.changes,
             replace_failed=replace_failed,
         )
         self.post_message(messages.Planned(deployment))
@@ -171,8 +172,6 @@ class DeployScreen(StepScreen):
         self._stop_clock()
         app = self.wizard
         app.state.outcome = message.outcome
-        if message.outcome.status != "UNCHANGED":
-            app.changed_aws(f"stack {message.outcome.stack} was deployed")
         app.next_step(self.STEP)
 
     def recover(self, group: str, error: BaseException) -> bool:
@@ -181,7 +180,6 @@ class DeployScreen(StepScreen):
             self._fail(str(error), replace=True)
             return True
         if group == "deploy" and isinstance(error, DeployFailed):
-            self.wizard.changed_aws(f"stack {error.stack_name} is {error.status}")
             self._fail(str(error), replace=error.status == "ROLLBACK_COMPLETE")
             return True
         if group in ("plan", "deploy"):

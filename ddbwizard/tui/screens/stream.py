@@ -94,7 +94,11 @@ class StreamScreen(StepScreen):
     def run_resolve(self) -> None:
         app = self.wizard
         resolution = resolve_stream(
-            app.connection.aws, app.answers, TuiReporter(self), self._confirm_from_worker
+            app.connection.aws,
+            app.answers,
+            TuiReporter(self),
+            self._confirm_from_worker,
+            changes=app.changes,
         )
         self.post_message(messages.StreamResolved(resolution))
 
@@ -129,8 +133,6 @@ class StreamScreen(StepScreen):
         app.state.stream = resolution
         if resolution.view_type != app.answers.stream.view_type:
             app.answers = app.answers.with_values({"stream.view_type": resolution.view_type})
-        if resolution.enabled_now:
-            app.changed_aws(f"a stream was enabled on {app.answers.table.name}")
         self.show(resolution)
 
     def show(self, resolution: StreamResolution) -> None:
