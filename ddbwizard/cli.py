@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-    from ddbwizard.core.changes import ChangeLog
+    from ddbwizard.core import ChangeLog
 
 EPILOG = """\
 modes:
@@ -141,7 +141,7 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
     if args.schema:
         import json
 
-        from ddbwizard.core.model.answers import json_schema
+        from ddbwizard.core import json_schema
 
         sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
         sys.stdout.flush()
@@ -150,7 +150,7 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
         from ddbwizard.headless import run_headless
 
         return run_headless(args, changes)
-    from ddbwizard.core.errors import UsageError
+    from ddbwizard.core import UsageError
 
     if not sys.stdin.isatty():
         raise UsageError(
@@ -191,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     _interrupt_on_signals()
-    from ddbwizard.core.changes import ChangeLog
+    from ddbwizard.core import ChangeLog
 
     changes = ChangeLog()
     return guarded(lambda: _run(args, changes), changes, debug=args.debug)
@@ -211,7 +211,7 @@ def guarded(run: Callable[[], int], changes: ChangeLog, *, debug: bool = False) 
 
 def _say(*lines: str) -> None:
     """Lines on stderr, made inert (AWS text may be in them); a closed stderr is ignored."""
-    from ddbwizard.core.text import inert
+    from ddbwizard.core import inert
 
     try:
         for line in lines:
@@ -225,7 +225,7 @@ def _fail(exc: BaseException, changes: ChangeLog, *, debug: bool) -> int:
     """Word any failure for a person, with the change log; --debug adds the traceback."""
     import errno
 
-    from ddbwizard.core.errors import EXIT_AWS, EXIT_INTERRUPTED, EXIT_USAGE, DdbWizardError
+    from ddbwizard.core import EXIT_AWS, EXIT_INTERRUPTED, EXIT_USAGE, DdbWizardError
 
     if isinstance(exc, SystemExit):
         raise exc

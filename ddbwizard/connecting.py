@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ddbwizard.core.engine import Connection, connect
+from ddbwizard.core import Connection, connect
 
 
 def open_connection(

@@ -6,22 +6,24 @@ import argparse
 import contextlib
 import json
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ddbwizard.core.changes import ChangeLog
-from ddbwizard.core.errors import ConfirmationRequired, UsageError
-from ddbwizard.core.model import limits
-from ddbwizard.core.model.answers import Answers, load_answers
-from ddbwizard.core.model.documents import write_atomic
+from ddbwizard.core import (
+    Answers,
+    ChangeLog,
+    ConfirmationRequired,
+    UsageError,
+    limits,
+    load_answers,
+    write_atomic,
+)
 from ddbwizard.lines import LineReporter
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws.facade import Aws
-    from ddbwizard.core.engine import Connection, Outcome
+    from ddbwizard.core import Aws, Connection, Outcome
 
 
 @dataclass
@@ -104,7 +106,7 @@ def _dispatch(run: Run, connection: Connection) -> int:
 
 
 def _export(run: Run, stream_arn: str) -> int:
-    from ddbwizard.core.template.build import build_template, render_checked
+    from ddbwizard.core import build_template, render_checked
 
     target: str = run.args.export
     fmt: Literal["yaml", "json"] = run.args.format or (
@@ -121,11 +123,11 @@ def _export(run: Run, stream_arn: str) -> int:
 
 
 def _deploy(run: Run, connection: Connection) -> int:
-    from ddbwizard.core import engine
-    from ddbwizard.core.stream import resolve_stream
+    from ddbwizard import core
+    from ddbwizard.core import resolve_stream
 
     aws, answers, reporter = connection.aws, run.answers, run.reporter
-    checked = engine.preflight(aws, answers, reporter, connection.identity.account)
+    checked = core.preflight(aws, answers, reporter, connection.identity.account)
     if checked.stack.delete_failed and not (run.args.replace_failed or run.args.dry_run):
         raise ConfirmationRequired(
             f"Stack {answers.stack.name} is in {checked.stack.status} from an earlier failed "
@@ -138,7 +140,7 @@ def _deploy(run: Run, connection: Connection) -> int:
         reporter.info(f"{number}. {mutation}")
     if run.args.dry_run and checked.stream.arn is None:
         if checked.stack.kind == "CREATE":
-            arn = engine.placeholder_stream_arn(aws, answers, connection.identity.account)
+            arn = core.placeholder_stream_arn(aws, answers, connection.identity.account)
             return _dry_create(run, arn)
         reporter.step(
             "Dry run: the change set needs the stream, which is not enabled yet; "
@@ -151,7 +153,7 @@ def _deploy(run: Run, connection: Connection) -> int:
     )
     if run.args.dry_run and checked.stack.kind == "CREATE":
         return _dry_create(run, stream.arn)
-    deployment = engine.plan_deploy(
+    deployment = core.plan_deploy(
         aws,
         answers,
         stream.arn,
@@ -163,7 +165,7 @@ def _deploy(run: Run, connection: Connection) -> int:
     plan = deployment.plan
     if plan.empty:
         reporter.step("No changes to deploy")
-        _summary(run, engine.unchanged(aws, answers, deployment, stream.arn))
+        _summary(run, core.unchanged(aws, answers, deployment, stream.arn))
         return 0
     reporter.step(f"Change set {plan.change_set_name} ({plan.kind}):")
     for change in plan.changes:
@@ -173,7 +175,7 @@ def _deploy(run: Run, connection: Connection) -> int:
         deployment.deployer.discard(plan)
         reporter.step("Dry run: the change set was deleted; nothing was deployed")
         return 0
-    done = engine.execute_deploy(aws, answers, deployment, stream.arn)
+    done = core.execute_deploy(aws, answers, deployment, stream.arn)
     reporter.step(f"Stack {done.stack}: {done.status} in {done.elapsed:.0f} s")
     _summary(run, done)
     return 0
@@ -182,10 +184,10 @@ def _deploy(run: Run, connection: Connection) -> int:
 def _dry_create(run: Run, stream_arn: str) -> int:
     """A new stack's dry run: a change set would itself create a stack (REVIEW_IN_PROGRESS),
     so the template's resources are listed instead, and nothing at all is changed."""
-    from ddbwizard.core import engine
+    from ddbwizard import core
 
     run.reporter.step(f"Stack {run.answers.stack.name} would be created with:")
-    for logical_id, resource_type, _ in engine.review(run.answers, stream_arn).summary.resources:
+    for logical_id, resource_type, _ in core.review(run.answers, stream_arn).summary.resources:
         run.reporter.info(f"{'Add':<7} {logical_id} ({resource_type})")
     run.reporter.step("Dry run: nothing was changed")
     return 0
@@ -204,7 +206,7 @@ def _summary(run: Run, done: Outcome) -> None:
 
 
 def _destroy(run: Run, aws: Aws) -> int:
-    from ddbwizard.core.engine import destroy
+    from ddbwizard.core import destroy
 
     name = run.answers.stack.name
     run.confirm(f"Delete stack {name}? The table and its stream are kept.")
@@ -217,33 +219,12 @@ def _destroy(run: Run, aws: Aws) -> int:
 
 def _follow_logs(run: Run, aws: Aws, write_demo_item: bool) -> int:
     """Follow the log group until Ctrl-C (exit 0); a missing group is waited for."""
-    from ddbwizard.core.engine import LogTail
+    from ddbwizard.lines import follow
 
-    group = run.answers.log_group_name
-    poller = None
-    if run.args.local:
-        from ddbwizard.local.emulator import LocalPoller, demo_item
+    demo = run.answers.table.name if run.args.local and write_demo_item else None
+    follow(aws, run.answers.log_group_name, run.reporter, _print_line, demo_table=demo)
+    return 0
 
-        poller = LocalPoller(aws)
-        poller.start()
-        if write_demo_item:
-            aws.put_item(run.answers.table.name, demo_item(run.answers.table.name))
-            run.reporter.info(f"Wrote a demo item to {run.answers.table.name}")
-    run.reporter.step(f"Following {group} (Ctrl-C to stop)")
-    tail = LogTail(aws, group, int(time.time() * 1000) - 3_600_000)
-    said_waiting = False
-    try:
-        while True:
-            lines = tail.poll()
-            for line in lines:
-                print(line.message, flush=True)
-            if not lines and not said_waiting:
-                run.reporter.info("No log events yet; waiting for the function to run")
-                said_waiting = True
-            time.sleep(1.0)
-    except KeyboardInterrupt:
-        run.reporter.info("Stopped following the logs.")
-        return 0
-    finally:
-        if poller is not None:
-            poller.stop()
+
+def _print_line(line: str) -> None:
+    print(line, flush=True)

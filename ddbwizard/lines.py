@@ -1,4 +1,4 @@
-"""Plain progress lines for the headless runner and the line prompts: one Reporter for both.
+"""Plain lines for the headless runner and the line prompts: one Reporter and one log tail.
 
 Every message and stack event field may hold text from AWS, so each is made inert (controls
 shown as escapes) before it is written; the only escapes written are this module's colours.
@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ddbwizard.core.report import StackEvent
-from ddbwizard.core.text import inert
+from ddbwizard.core import LOOK_BACK_MS, Follow, Reporter, StackEvent, follow_logs, inert
+
+if TYPE_CHECKING:
+    from ddbwizard.core import Aws, LogLine
 
 _COLOURS = {"step": "1", "warn": "33", "fail": "31", "ok": "32", "dim": "2"}
 
@@ -66,3 +70,44 @@ class LineReporter:
 
     def progress(self, done: int, total: int) -> None:
         """Counts are implied by the event lines."""
+
+
+def follow(
+    aws: Aws,
+    group: str,
+    reporter: Reporter,
+    out: Callable[[str], None],
+    *,
+    demo_table: str | None = None,
+    pause: Callable[[float], bool] | None = None,
+) -> None:
+    """Print each log event as it arrives, inert (its tabs and line breaks kept), until
+    Ctrl-C, which is how the user ends the tail.
+
+    `demo_table` (under --local): the emulator's stream poller plays the table's stream, and
+    one demo item is written to it so an echo line follows.
+    """
+    poller = None
+    if demo_table is not None:
+        from ddbwizard.local.emulator import LocalPoller, demo_item
+
+        poller = LocalPoller(aws)
+        poller.start()
+        aws.put_item(demo_table, demo_item(demo_table))
+        reporter.info(f"Wrote a demo item to {demo_table}: its echo line follows")
+    reporter.step(f"Following {group} (Ctrl-C to stop)")
+
+    def lines(new: list[LogLine]) -> None:
+        for line in new:
+            out(inert(line.message, multiline=True))
+
+    since_ms = int(time.time() * 1000) - LOOK_BACK_MS
+    sink = Follow(lines=lines, notice=reporter.info)
+    try:
+        follow_logs(aws, group, sink, since_ms=since_ms, pause=pause)
+    except KeyboardInterrupt:
+        out("")  # the terminal echoed ^C on the current line
+        reporter.info("Stopped following the logs.")
+    finally:
+        if poller is not None:
+            poller.stop()

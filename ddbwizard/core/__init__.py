@@ -10,60 +10,101 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws.errors import AwsConfigError, CredentialsError, EndpointUnreachable
-    from ddbwizard.core.aws.facade import Aws
-    from ddbwizard.core.aws.values import LogLine, MappingInfo, TableInfo
-    from ddbwizard.core.changes import Change, ChangeLog
-    from ddbwizard.core.deploy.execute import DeployFailed
+    from ddbwizard.core.aws.errors import (
+        AwsConfigError as AwsConfigError,
+        CredentialsError as CredentialsError,
+        EndpointUnreachable as EndpointUnreachable,
+    )
+    from ddbwizard.core.aws.facade import (
+        Aws as Aws,
+    )
+    from ddbwizard.core.aws.values import (
+        LogLine as LogLine,
+        MappingInfo as MappingInfo,
+        TableInfo as TableInfo,
+    )
+    from ddbwizard.core.changes import (
+        Change as Change,
+        ChangeLog as ChangeLog,
+    )
+    from ddbwizard.core.deploy.execute import (
+        DeployFailed as DeployFailed,
+    )
     from ddbwizard.core.engine import (
-        Connection,
-        Deployment,
-        Emulator,
-        LogTail,
-        Outcome,
-        Preflight,
-        Review,
-        answers_path,
-        connect,
-        destroy,
-        execute_deploy,
-        placeholder_stream_arn,
-        plan_deploy,
-        preflight,
-        repeat_command,
-        review,
-        save_answers,
-        unchanged,
+        Connection as Connection,
+        Deployment as Deployment,
+        Emulator as Emulator,
+        Outcome as Outcome,
+        Preflight as Preflight,
+        Review as Review,
+        answers_path as answers_path,
+        connect as connect,
+        destroy as destroy,
+        execute_deploy as execute_deploy,
+        placeholder_stream_arn as placeholder_stream_arn,
+        plan_deploy as plan_deploy,
+        preflight as preflight,
+        repeat_command as repeat_command,
+        review as review,
+        save_answers as save_answers,
+        unchanged as unchanged,
     )
     from ddbwizard.core.errors import (
-        EXIT_AWS,
-        EXIT_INTERRUPTED,
-        EXIT_OK,
-        EXIT_USAGE,
-        AnswersError,
-        ConfirmationRequired,
-        DdbWizardError,
-        Interrupted,
-        UsageError,
+        EXIT_AWS as EXIT_AWS,
+        EXIT_INTERRUPTED as EXIT_INTERRUPTED,
+        EXIT_OK as EXIT_OK,
+        EXIT_USAGE as EXIT_USAGE,
+        AnswersError as AnswersError,
+        ConfirmationRequired as ConfirmationRequired,
+        DdbWizardError as DdbWizardError,
+        Interrupted as Interrupted,
+        UsageError as UsageError,
     )
-    from ddbwizard.core.model import limits
-    from ddbwizard.core.model.answers import Answers, json_schema, load_answers
-    from ddbwizard.core.model.documents import write_atomic
+    from ddbwizard.core.logs import (
+        LOGS_WAITING as LOGS_WAITING,
+        LOOK_BACK_MS as LOOK_BACK_MS,
+        Follow as Follow,
+        LogTail as LogTail,
+        follow_logs as follow_logs,
+    )
+    from ddbwizard.core.model import (
+        limits as limits,
+    )
+    from ddbwizard.core.model.answers import (
+        Answers as Answers,
+        json_schema as json_schema,
+        load_answers as load_answers,
+    )
+    from ddbwizard.core.model.documents import (
+        write_atomic as write_atomic,
+    )
     from ddbwizard.core.model.questions import (
-        BY_ID,
-        STEP_TITLES,
-        STEPS,
-        AnswerProblem,
-        Choice,
-        Question,
-        StepId,
-        questions_for,
-        start_answers,
+        BY_ID as BY_ID,
+        STEP_TITLES as STEP_TITLES,
+        STEPS as STEPS,
+        AnswerProblem as AnswerProblem,
+        Choice as Choice,
+        Question as Question,
+        StepId as StepId,
+        questions_for as questions_for,
+        start_answers as start_answers,
     )
-    from ddbwizard.core.report import Reporter, StackEvent
-    from ddbwizard.core.stream import Declined, StreamResolution, resolve_stream
-    from ddbwizard.core.template.build import build_template, render_checked
-    from ddbwizard.core.text import inert
+    from ddbwizard.core.report import (
+        Reporter as Reporter,
+        StackEvent as StackEvent,
+    )
+    from ddbwizard.core.stream import (
+        Declined as Declined,
+        StreamResolution as StreamResolution,
+        resolve_stream as resolve_stream,
+    )
+    from ddbwizard.core.template.build import (
+        build_template as build_template,
+        render_checked as render_checked,
+    )
+    from ddbwizard.core.text import (
+        inert as inert,
+    )
 
 _HOME = {
     "ddbwizard.core.aws.errors": ("AwsConfigError", "CredentialsError", "EndpointUnreachable"),
@@ -72,7 +113,7 @@ _HOME = {
     "ddbwizard.core.changes": ("Change", "ChangeLog"),
     "ddbwizard.core.deploy.execute": ("DeployFailed",),
     "ddbwizard.core.engine": (
-        "Connection", "Deployment", "Emulator", "LogTail", "Outcome", "Preflight", "Review",
+        "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Review",
         "answers_path", "connect", "destroy", "execute_deploy", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
     ),
@@ -80,6 +121,7 @@ _HOME = {
         "EXIT_AWS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "AnswersError",
         "ConfirmationRequired", "DdbWizardError", "Interrupted", "UsageError",
     ),
+    "ddbwizard.core.logs": ("LOGS_WAITING", "LOOK_BACK_MS", "Follow", "LogTail", "follow_logs"),
     "ddbwizard.core.model.answers": ("Answers", "json_schema", "load_answers"),
     "ddbwizard.core.model.documents": ("write_atomic",),
     "ddbwizard.core.model.questions": (

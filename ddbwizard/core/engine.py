@@ -19,7 +19,7 @@ from ddbwizard.core.model.documents import write_atomic
 from ddbwizard.core.report import Reporter
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws.facade import Aws, Identity, LogLine, MappingInfo
+    from ddbwizard.core.aws.facade import Aws, Identity, MappingInfo
     from ddbwizard.core.deploy.execute import Deployer, DeployResult, Plan, StackState
     from ddbwizard.core.stream import StreamFinding
     from ddbwizard.core.template.build import Summary
@@ -306,31 +306,3 @@ def unchanged(aws: Aws, answers: Answers, deployment: Deployment, stream_arn: st
     """The outcome of an empty change set: the stack as it is."""
     outputs = deployment.deployer.outputs(answers.stack.name)
     return outcome(aws, answers, "UNCHANGED", outputs, stream_arn)
-
-
-class LogTail:
-    """Follows a log group: each `poll()` returns the events not seen before, oldest first.
-
-    A missing log group (the function never ran) is simply empty; the caller keeps polling.
-    """
-
-    def __init__(self, aws: Aws, group: str, since_ms: int) -> None:
-        self._aws, self._group, self._since = aws, group, since_ms
-        self._seen: set[str] = set()
-
-    def poll(self) -> list[LogLine]:
-        fresh: list[LogLine] = []
-        token: str | None = None
-        while True:
-            lines, token = self._aws.log_events(self._group, self._since, token)
-            for line in lines:
-                key = line.event_id or f"{line.timestamp_ms}:{line.stream}:{line.message}"
-                if key not in self._seen:
-                    self._seen.add(key)
-                    fresh.append(line)
-            if not token:
-                break
-        if fresh:
-            # Keep re-reading the last millisecond: events can share it.
-            self._since = max(self._since, *(line.timestamp_ms for line in fresh))
-        return sorted(fresh, key=lambda line: line.timestamp_ms)

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ddbwizard.core.model.answers import Answers
-from ddbwizard.core.model.documents import write_atomic
-from ddbwizard.prompts.logs import follow_logs
+from ddbwizard.core import Answers, write_atomic
+from ddbwizard.lines import follow
 from ddbwizard.prompts.output import pair, wrapped
 from ddbwizard.prompts.prompter import Option
 
 if TYPE_CHECKING:
-    from ddbwizard.core.engine import Connection, Deployment, Outcome, Review
+    from ddbwizard.core import Connection, Deployment, Outcome, Review
     from ddbwizard.prompts.wizard import PlainWizard
 
 NEXT = (
@@ -46,7 +45,7 @@ class Finish:
             self.wizard.prompter.say(line)
 
     def run(self) -> int:
-        from ddbwizard.core.engine import review
+        from ddbwizard.core import review
 
         self.wizard.title("review")
         shown = review(self.answers, self.stream_arn)
@@ -96,7 +95,7 @@ class Finish:
         self.say(f"Wrote the {fmt.upper()} template to {target}")
 
     def save(self) -> None:
-        from ddbwizard.core.engine import answers_path, save_answers
+        from ddbwizard.core import answers_path, save_answers
 
         default = answers_path(self.answers)
         target = self.wizard.prompter.text(
@@ -109,7 +108,7 @@ class Finish:
         self.say(f"Saved the answers to {target}")
 
     def deploy(self) -> Outcome | None:
-        from ddbwizard.core.engine import execute_deploy, plan_deploy, unchanged
+        from ddbwizard.core import execute_deploy, plan_deploy, unchanged
 
         aws = self.connection.aws
         deployment = plan_deploy(
@@ -160,16 +159,16 @@ class Finish:
             if self.wizard.local
             else "",
         ):
-            follow_logs(
+            follow(
                 self.connection.aws,
-                self.answers,
+                self.answers.log_group_name,
                 self.wizard.reporter,
                 self.wizard.prompter.say,
-                local=self.wizard.local,
+                demo_table=self.answers.table.name if self.wizard.local else None,
             )
 
     def closing(self) -> None:
-        from ddbwizard.core.engine import repeat_command
+        from ddbwizard.core import repeat_command
 
         if self.wizard.saved is None:
             return

@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ddbwizard.core.text import inert
+from ddbwizard.core import inert
 from ddbwizard.lines import LineReporter
 
 SPINNER = "|/-\\"

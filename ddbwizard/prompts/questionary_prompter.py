@@ -17,7 +17,7 @@ import questionary
 from prompt_toolkit.document import Document
 from prompt_toolkit.validation import ValidationError, Validator
 
-from ddbwizard.core.text import inert
+from ddbwizard.core import inert
 from ddbwizard.lines import use_colour
 from ddbwizard.prompts.prompter import Option, Validate
 

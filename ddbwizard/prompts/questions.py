@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ddbwizard.core.model.answers import Answers
-from ddbwizard.core.model.questions import AnswerProblem, Question
+from ddbwizard.core import AnswerProblem, Answers, Question
 from ddbwizard.prompts.prompter import Option, Prompter
 
 TYPE_ONE = "other"  # the destination option that asks for an ARN

@@ -8,17 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ddbwizard.core.changes import ChangeLog
-from ddbwizard.core.errors import UsageError
-from ddbwizard.core.model.answers import Answers
-from ddbwizard.core.model.questions import STEP_TITLES, STEPS, StepId, questions_for, start_answers
+from ddbwizard.core import (
+    STEP_TITLES,
+    STEPS,
+    Answers,
+    ChangeLog,
+    StepId,
+    UsageError,
+    questions_for,
+    start_answers,
+)
 from ddbwizard.prompts.output import PromptReporter, copy_to_clipboard, wrapped
 from ddbwizard.prompts.prompter import Option, Prompter
 from ddbwizard.prompts.questions import ask
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws.facade import TableInfo
-    from ddbwizard.core.engine import Connection
+    from ddbwizard.core import Connection, TableInfo
 
 MAX_LISTED = 30  # more tables than this: type a name (with completion) instead of a list
 
@@ -42,7 +47,7 @@ class PlainWizard:
         except BaseException:
             self.reporter.end_line()
             if self.saved is not None:
-                from ddbwizard.core.engine import repeat_command
+                from ddbwizard.core import repeat_command
 
                 print(
                     f"Your answers are saved: {repeat_command(self.saved, self.local)}",
@@ -71,7 +76,7 @@ class PlainWizard:
 
     # -- the steps ---------------------------------------------------------------------
     def flow(self) -> int:
-        from ddbwizard.core.stream import Declined, StreamResolution, resolve_stream
+        from ddbwizard.core import Declined, StreamResolution, resolve_stream
         from ddbwizard.prompts.finish import Finish
 
         connection = self.connect()
@@ -142,7 +147,7 @@ class PlainWizard:
         return tables[self.prompter.select("Which table?", options)]
 
     def stream_answers(self, connection: Connection, table: TableInfo) -> Answers:
-        from ddbwizard.core.model.questions import BY_ID
+        from ddbwizard.core import BY_ID
 
         self.title("stream")
         answers = start_answers(table.name, aws=self.aws_answers(connection))

@@ -13,20 +13,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker
 
+from ddbwizard import core
 from ddbwizard.connecting import open_connection
-from ddbwizard.core import engine as flow
-from ddbwizard.core.changes import ChangeLog
-from ddbwizard.core.errors import DdbWizardError
-from ddbwizard.core.model.answers import Answers
-from ddbwizard.core.model.questions import STEPS, StepId
+from ddbwizard.core import STEPS, Answers, ChangeLog, DdbWizardError, StepId
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.screens.modals import ConfirmModal, ErrorModal, HelpScreen
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws.values import TableInfo
-    from ddbwizard.core.stream import StreamResolution
+    from ddbwizard.core import StreamResolution, TableInfo
 
-ConnectFn = Callable[[str | None, str | None, str | None, bool], flow.Connection]
+ConnectFn = Callable[[str | None, str | None, str | None, bool], core.Connection]
 MIN_SIZE = (80, 24)
 
 
@@ -42,20 +38,20 @@ class Options:
 class DeployFns:
     """The engine's deploy calls; tests swap in fakes (a stack that fails, a Stubber)."""
 
-    plan: Callable[..., flow.Deployment] = flow.plan_deploy
-    execute: Callable[..., flow.Outcome] = flow.execute_deploy
-    unchanged: Callable[..., flow.Outcome] = flow.unchanged
+    plan: Callable[..., core.Deployment] = core.plan_deploy
+    execute: Callable[..., core.Outcome] = core.execute_deploy
+    unchanged: Callable[..., core.Outcome] = core.unchanged
 
 
 @dataclass
 class WizardState:
     """What the steps have produced so far; `answers` is replaced, never mutated."""
 
-    connection: flow.Connection | None = None
+    connection: core.Connection | None = None
     answers: Answers | None = None
     table: TableInfo | None = None
     stream: StreamResolution | None = None
-    outcome: flow.Outcome | None = None
+    outcome: core.Outcome | None = None
 
 
 class WizardApp(App[int]):
@@ -74,7 +70,7 @@ class WizardApp(App[int]):
     def __init__(
         self,
         options: Options,
-        connect: ConnectFn | flow.Connection = open_connection,
+        connect: ConnectFn | core.Connection = open_connection,
         *,
         deploy: DeployFns | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -96,7 +92,7 @@ class WizardApp(App[int]):
 
     # -- state ------------------------------------------------------------------
     @property
-    def connection(self) -> flow.Connection:
+    def connection(self) -> core.Connection:
         assert self.state.connection is not None, "connect first"
         return self.state.connection
 
@@ -212,7 +208,7 @@ def make_app(
     region: str | None = None,
     endpoint_url: str | None = None,
     local: bool = False,
-    connect: ConnectFn | flow.Connection = open_connection,
+    connect: ConnectFn | core.Connection = open_connection,
     **kwargs: Any,
 ) -> WizardApp:
     """The one way to build the app: the CLI passes its flags, tests add fakes."""

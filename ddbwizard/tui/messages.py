@@ -8,10 +8,17 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws.values import LogLine, MappingInfo, TableInfo
-    from ddbwizard.core.engine import Connection, Deployment, Outcome, Review
-    from ddbwizard.core.report import StackEvent
-    from ddbwizard.core.stream import StreamResolution
+    from ddbwizard.core import (
+        Connection,
+        Deployment,
+        LogLine,
+        MappingInfo,
+        Outcome,
+        Review,
+        StackEvent,
+        StreamResolution,
+        TableInfo,
+    )
 
 
 @dataclass
@@ -66,6 +73,13 @@ class Deployed(Message):
 @dataclass
 class LogLines(Message):
     lines: list[LogLine]
+
+
+@dataclass
+class LogNotice(Message):
+    """The log follower's state: waiting for a first event, retrying a failed read, ..."""
+
+    text: str
 
 
 @dataclass

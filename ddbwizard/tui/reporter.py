@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message_pump import MessagePump
 
-from ddbwizard.core.report import StackEvent
+from ddbwizard.core import StackEvent
 from ddbwizard.tui import messages
 
 

@@ -10,8 +10,7 @@ import boto3
 import pytest
 
 from ddbwizard.core.aws.facade import Aws, make_session
-from ddbwizard.core.model import limits
-from ddbwizard.core.model import questions as steps
+from ddbwizard.core.model import limits, questions as steps
 from ddbwizard.core.stream import find_stream, resolve_stream
 from tests.helpers.cfn_fakes import FakeTime
 from tests.helpers.fault_kit import (

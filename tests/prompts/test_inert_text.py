@@ -9,7 +9,7 @@ import pytest
 
 from ddbwizard.core.aws.values import LogLine
 from ddbwizard.core.model.questions import start_answers
-from ddbwizard.prompts.logs import follow_logs
+from ddbwizard.lines import follow
 from ddbwizard.prompts.output import PromptReporter
 from ddbwizard.prompts.prompter import Option
 from ddbwizard.prompts.questionary_prompter import QuestionaryPrompter, _choices
@@ -25,7 +25,7 @@ EVENTS = (
 
 
 class LogsAws:
-    """Just what follow_logs reads: one page of hostile log events."""
+    """Just what the log follower reads: one page of hostile log events."""
 
     def log_events(
         self, group: str, start_ms: int, token: str | None = None
@@ -36,16 +36,15 @@ class LogsAws:
 def _follow(out: Any) -> str:
     reporter_out = io.StringIO()
 
-    def stop(seconds: float) -> None:
+    def stop(seconds: float) -> bool:
         raise KeyboardInterrupt  # the user ends the tail after the first poll
 
-    follow_logs(
+    follow(
         cast(Any, LogsAws()),
-        start_answers("customers"),
+        start_answers("customers").log_group_name,
         PromptReporter(stream=reporter_out, colour=False, spinner=False),
         out,
-        local=False,
-        sleep=stop,
+        pause=stop,
     )
     return reporter_out.getvalue()
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from ddbwizard.prompts import finish, logs
+from ddbwizard import lines
+from ddbwizard.prompts import finish
 from ddbwizard.prompts.wizard import PlainWizard
 from tests.helpers.prompt_fakes import FakePrompter
 
@@ -27,17 +28,18 @@ def test_local_deploy_then_follow_the_logs_shows_the_echo_line(
     )
     polls = 0
 
-    def sleep(seconds: float) -> None:
+    def pause(seconds: float) -> bool:
         nonlocal polls
         polls += 1
         if any('"pk":"demo#' in line for line in fake.lines) or polls > 40:
             raise KeyboardInterrupt  # how the user ends the tail
         time.sleep(0.25)
+        return False
 
     def follow(*args: Any, **kwargs: Any) -> None:
-        logs.follow_logs(*args, **kwargs, sleep=sleep)
+        lines.follow(*args, **kwargs, pause=pause)
 
-    monkeypatch.setattr(finish, "follow_logs", functools.partial(follow))
+    monkeypatch.setattr(finish, "follow", functools.partial(follow))
     args = argparse.Namespace(plain=True, local=True, profile=None, region=None, endpoint_url=None)
 
     assert PlainWizard(fake, args).run() == 0

@@ -20,8 +20,7 @@ from unittest import mock
 
 import botocore.client
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ddbwizard import connecting
 from ddbwizard.cli import main

@@ -17,8 +17,7 @@ import ddbwizard
 from ddbwizard.core.errors import UsageError
 from ddbwizard.core.model import limits
 from ddbwizard.core.model.answers import Answers, MappingSettings, answers_from_data, set_paths
-from ddbwizard.core.template import build as tpl
-from ddbwizard.core.template import handlers
+from ddbwizard.core.template import build as tpl, handlers
 from ddbwizard.core.template.handlers import HandlerKind
 from tests.helpers.lint import cfn_lint_command
 

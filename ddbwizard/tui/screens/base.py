@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from ddbwizard.core.model.questions import StepId
+from ddbwizard.core import StepId
 from ddbwizard.tui.widgets.steps_bar import StepsBar
 
 if TYPE_CHECKING:

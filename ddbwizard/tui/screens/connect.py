@@ -11,9 +11,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from ddbwizard.core.aws.errors import AwsConfigError, CredentialsError, EndpointUnreachable
-from ddbwizard.core.engine import Connection
-from ddbwizard.core.text import inert
+from ddbwizard.core import AwsConfigError, Connection, CredentialsError, EndpointUnreachable, inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 

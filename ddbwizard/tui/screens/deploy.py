@@ -12,10 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, ProgressBar, Static
 
-from ddbwizard.core.deploy.execute import DeployFailed
-from ddbwizard.core.engine import Deployment
-from ddbwizard.core.errors import ConfirmationRequired
-from ddbwizard.core.text import inert
+from ddbwizard.core import ConfirmationRequired, DeployFailed, Deployment, inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.reporter import TuiReporter
 from ddbwizard.tui.screens.base import StepScreen

@@ -15,13 +15,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, RichLog, Static
 from textual.worker import get_current_worker
 
-from ddbwizard.core.text import inert
+from ddbwizard.core import LOGS_WAITING, inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.text import outside
 
 if TYPE_CHECKING:
-    from ddbwizard.core.aws.values import MappingInfo
+    from ddbwizard.core import MappingInfo
     from ddbwizard.local.emulator import LocalPoller
 
 MAPPING_EVERY = 4  # re-read the trigger's state every this many log polls
@@ -39,6 +39,7 @@ class DoneScreen(StepScreen):
         super().__init__()
         self.poller: LocalPoller | None = None
         self.received = 0
+        self.notice = ""  # the follower's last state line, until events arrive
         self.outputs: dict[str, str] = {}  # as the stack gave them (the table shows them inert)
 
     def body(self) -> ComposeResult:
@@ -113,6 +114,8 @@ class DoneScreen(StepScreen):
     def show_logs_title(self) -> None:
         group = inert(self.wizard.answers.log_group_name)
         state = f"{self.received} events" if self.received else "no events yet, waiting"
+        if self.notice and self.notice != LOGS_WAITING:
+            state = inert(self.notice)
         hint = "  w writes a demo item to the table" if self.wizard.connection.local else ""
         self.query_one("#logs-title", Static).update(
             Text.assemble((f"Log events of {group}", "bold"), f" (live, {state}){hint}")
@@ -120,23 +123,39 @@ class DoneScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
     def tail(self, group: str, mapping_id: str | None) -> None:
-        from ddbwizard.core.engine import LogTail
+        from ddbwizard.core import LOOK_BACK_MS, Follow, follow_logs
 
         app = self.wizard
         aws = app.connection.aws
         worker = get_current_worker()
-        tail = LogTail(aws, group, app.now_ms() - 3_600_000)
-        rounds = 0
-        while not worker.is_cancelled:
-            lines = tail.poll()
-            if lines:
-                self.post_message(messages.LogLines(lines))
-            rounds += 1
-            if mapping_id and rounds % MAPPING_EVERY == 0:
-                self.post_message(messages.MappingRead(aws.mapping(mapping_id)))
-            deadline = time.monotonic() + app.log_interval
+
+        def pause(seconds: float) -> bool:
+            deadline = time.monotonic() + seconds
             while not worker.is_cancelled and time.monotonic() < deadline:
                 time.sleep(0.1)
+            return worker.is_cancelled
+
+        def each_round(rounds: int) -> None:
+            if mapping_id and rounds % MAPPING_EVERY == 0:
+                self.post_message(messages.MappingRead(aws.mapping(mapping_id)))
+
+        sink = Follow(
+            lines=lambda lines: self.post_message(messages.LogLines(lines)),
+            notice=lambda text: self.post_message(messages.LogNotice(text)),
+            each_round=each_round,
+        )
+        follow_logs(
+            aws,
+            group,
+            sink,
+            since_ms=app.now_ms() - LOOK_BACK_MS,
+            interval=app.log_interval,
+            pause=pause,
+        )
+
+    def on_log_notice(self, message: messages.LogNotice) -> None:
+        self.notice = message.text
+        self.show_logs_title()
 
     def on_log_lines(self, message: messages.LogLines) -> None:
         log = self.query_one("#logs", RichLog)
@@ -145,6 +164,7 @@ class DoneScreen(StepScreen):
             # Whatever the function wrote (and the item values it echoes): inert, as a Text.
             log.write(Text(f"{stamp}  {inert(line.message, multiline=True)}"))
         self.received += len(message.lines)
+        self.notice = ""
         self.show_logs_title()
 
     def on_mapping_read(self, message: messages.MappingRead) -> None:

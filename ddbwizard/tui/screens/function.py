@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
-from ddbwizard.core.model.questions import questions_for
+from ddbwizard.core import questions_for
 from ddbwizard.tui.screens.questions import QuestionsScreen
 from ddbwizard.tui.widgets.question import QuestionField
 

@@ -8,8 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Static
 
-from ddbwizard.core.model.questions import questions_for
-from ddbwizard.core.text import inert
+from ddbwizard.core import inert, questions_for
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.questions import QuestionsScreen
 from ddbwizard.tui.widgets.question import QuestionField

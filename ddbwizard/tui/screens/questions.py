@@ -5,8 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import Button
 
-from ddbwizard.core.model.questions import AnswerProblem
-from ddbwizard.core.text import inert
+from ddbwizard.core import AnswerProblem, inert
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.question import QuestionField, field_id
 
@@ -36,7 +35,7 @@ class QuestionsScreen(StepScreen):
         return [f for f in self.query(QuestionField) if f.problem is not None]
 
     def field(self, question_id: str) -> QuestionField:
-        from ddbwizard.core.model.questions import BY_ID
+        from ddbwizard.core import BY_ID
 
         return self.query_one(f"#{field_id(BY_ID[question_id])}", QuestionField)
 

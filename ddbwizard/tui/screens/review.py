@@ -18,10 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from ddbwizard.core import engine as flow
-from ddbwizard.core.errors import DdbWizardError
-from ddbwizard.core.model.documents import write_atomic
-from ddbwizard.core.text import inert
+from ddbwizard import core
+from ddbwizard.core import DdbWizardError, inert, write_atomic
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.text import joined, outside
@@ -48,7 +46,7 @@ class ReviewScreen(StepScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.review: flow.Review | None = None
+        self.review: core.Review | None = None
         self.fmt: Literal["yaml", "json"] = "yaml"
         self.retry: Write | None = None  # the write the OS refused, redone in the next folder
 
@@ -74,12 +72,12 @@ class ReviewScreen(StepScreen):
         return Path(folder) if folder is not None else Path.cwd()
 
     def answers_file(self) -> Path:
-        return flow.answers_path(self.wizard.answers, self._folder())
+        return core.answers_path(self.wizard.answers, self._folder())
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def build(self) -> None:
         app = self.wizard
-        self.post_message(messages.ReviewReady(flow.review(app.answers, app.stream_arn)))
+        self.post_message(messages.ReviewReady(core.review(app.answers, app.stream_arn)))
 
     def on_review_ready(self, message: messages.ReviewReady) -> None:
         self.review = message.review
@@ -97,7 +95,7 @@ class ReviewScreen(StepScreen):
 
     def _show_command(self, saved: bool) -> None:
         path = self.answers_file()
-        command = flow.repeat_command(path, self.wizard.connection.local)
+        command = core.repeat_command(path, self.wizard.connection.local)
         state = "saved" if saved else "is saved before the deploy"
         self.query_one("#command", Static).update(
             Text.assemble(
@@ -145,7 +143,7 @@ class ReviewScreen(StepScreen):
         """Write the answers file; None (and a notification) when the OS refuses."""
         path = self.answers_file()
         try:
-            flow.save_answers(self.wizard.answers, path)
+            core.save_answers(self.wizard.answers, path)
         except WRITE_PROBLEMS as error:
             self._refused(retry, path, error)
             return None

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,9 +14,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, OptionList, Static
 from textual.worker import get_current_worker
 
-from ddbwizard.core.model.questions import AnswerProblem, questions_for
-from ddbwizard.core.stream import Declined, StreamResolution, resolve_stream
-from ddbwizard.core.text import inert
+from ddbwizard.core import (
+    AnswerProblem,
+    Declined,
+    StreamResolution,
+    inert,
+    questions_for,
+    resolve_stream,
+)
 from ddbwizard.tui import messages
 from ddbwizard.tui.reporter import TuiReporter
 from ddbwizard.tui.screens.base import StepScreen

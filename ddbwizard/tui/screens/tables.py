@@ -13,9 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from ddbwizard.core.aws.values import TableInfo
-from ddbwizard.core.model.questions import start_answers
-from ddbwizard.core.text import inert
+from ddbwizard.core import TableInfo, inert, start_answers
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.text import outside

@@ -13,8 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Static, Switch, TextArea
 from textual.widgets.option_list import Option
 
-from ddbwizard.core.model.answers import Answers
-from ddbwizard.core.model.questions import AnswerProblem, Choice, Question
+from ddbwizard.core import AnswerProblem, Answers, Choice, Question
 from ddbwizard.tui.widgets.text import outside
 
 NO_DESTINATION = "none"

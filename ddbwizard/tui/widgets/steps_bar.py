@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ddbwizard.core.model.questions import STEP_TITLES, STEPS, StepId
+from ddbwizard.core import STEP_TITLES, STEPS, StepId
 
 
 def steps_text(current: StepId) -> Text:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ddbwizard.core.text import inert
+from ddbwizard.core import inert
 
 
 def outside(text: object, style: str = "", *, multiline: bool = False) -> Text:

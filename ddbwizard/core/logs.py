@@ -1,0 +1,117 @@
+"""The one log follower of every front end: the function's log events, as they arrive.
+
+`LogTail` reads what is new in a log group; `follow_logs` loops over it until the caller
+stops it, and rides out what a long tail meets (throttled FilterLogEvents, a reset
+connection, a 5xx) with a notice and a growing pause instead of ending the tail. A refusal
+that waiting cannot fix (access denied, expired credentials) ends it with that error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ddbwizard.core.aws.errors import AwsCallError, EndpointUnreachable, ThrottledError
+from ddbwizard.core.aws.facade import Aws
+from ddbwizard.core.aws.values import LogLine
+from ddbwizard.core.errors import DdbWizardError
+
+LOOK_BACK_MS = 3_600_000  # a new tail shows the last hour's events first
+RETRY_PAUSES = (2.0, 4.0, 8.0, 15.0, 30.0)  # after 1, 2, ... failed reads in a row; then 30 s
+
+LOGS_WAITING = "No log events yet; waiting for the function to run"
+
+
+class LogTail:
+    """Follows a log group: each `poll()` returns the events not seen before, oldest first.
+
+    A missing log group (the function never ran) is simply empty; the caller keeps polling.
+    """
+
+    def __init__(self, aws: Aws, group: str, since_ms: int) -> None:
+        self._aws, self._group, self._since = aws, group, since_ms
+        self._seen: set[str] = set()
+
+    def poll(self) -> list[LogLine]:
+        fresh: list[LogLine] = []
+        token: str | None = None
+        while True:
+            lines, token = self._aws.log_events(self._group, self._since, token)
+            for line in lines:
+                key = line.event_id or f"{line.timestamp_ms}:{line.stream}:{line.message}"
+                if key not in self._seen:
+                    self._seen.add(key)
+                    fresh.append(line)
+            if not token:
+                break
+        if fresh:
+            # Keep re-reading the last millisecond: events can share it.
+            self._since = max(self._since, *(line.timestamp_ms for line in fresh))
+        return sorted(fresh, key=lambda line: line.timestamp_ms)
+
+
+@dataclass(frozen=True)
+class Follow:
+    """Where a tail's output goes. `notice` gets one-line states (waiting, retrying, back);
+    `each_round` runs after every read (the TUI re-reads the trigger's state there)."""
+
+    lines: Callable[[list[LogLine]], object]
+    notice: Callable[[str], object]
+    each_round: Callable[[int], object] | None = None
+
+
+def follow_logs(
+    aws: Aws,
+    group: str,
+    sink: Follow,
+    *,
+    since_ms: int,
+    interval: float = 1.0,
+    pause: Callable[[float], bool] | None = None,
+) -> None:
+    """Read `group` every `interval` seconds until `pause` (which waits) returns True, or
+    Ctrl-C in the caller.
+
+    A failed read that may pass (throttling, the network, a 5xx: AWS did not refuse it) is
+    said and retried after a growing pause; the tail says when it reads again.
+    """
+    pause = pause or _sleep
+    tail, said_waiting, failures, rounds = LogTail(aws, group, since_ms), False, 0, 0
+    while True:
+        try:
+            lines = tail.poll()
+        except DdbWizardError as exc:
+            if not _passing(exc):
+                raise
+            wait = RETRY_PAUSES[min(failures, len(RETRY_PAUSES) - 1)]
+            failures += 1
+            sink.notice(f"Reading the log events failed ({exc.message}); retrying in {wait:g} s")
+            if pause(wait):
+                return
+            continue
+        if failures:
+            sink.notice("Reading the log events again")
+            failures = 0
+        if lines:
+            sink.lines(lines)
+        elif not said_waiting:
+            sink.notice(LOGS_WAITING)
+        said_waiting = True  # once, and only before the first event
+        rounds += 1
+        if sink.each_round is not None:
+            sink.each_round(rounds)
+        if pause(interval):
+            return
+
+
+def _sleep(seconds: float) -> bool:
+    time.sleep(seconds)
+    return False
+
+
+def _passing(exc: DdbWizardError) -> bool:
+    """Waiting may fix throttling, the network and AWS's own errors (a 5xx); not a refusal."""
+    if isinstance(exc, ThrottledError | EndpointUnreachable):
+        return True
+    return type(exc) is AwsCallError and not exc.refused
