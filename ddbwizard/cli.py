@@ -210,12 +210,13 @@ def guarded(run: Callable[[], int], changes: ChangeLog, *, debug: bool = False) 
 
 
 def _say(*lines: str) -> None:
-    """Lines on stderr, made inert (AWS text may be in them); a closed stderr is ignored."""
-    from ddbwizard.core import inert
+    """Lines on stderr, made inert (AWS text may be in them) and with no credentials of a URL;
+    a closed stderr is ignored."""
+    from ddbwizard.core import inert, redact
 
     try:
         for line in lines:
-            sys.stderr.write(inert(line, multiline=True) + "\n")
+            sys.stderr.write(inert(redact(line), multiline=True) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -248,7 +249,7 @@ def _fail(exc: BaseException, changes: ChangeLog, *, debug: bool) -> int:
     if isinstance(exc, DdbWizardError):
         # Bad usage changes nothing and says so in its own words; the rest gets the account.
         quiet = exc.exit_code == EXIT_USAGE and not changes.changed
-        _say(f"ddbwizard: {redact(str(exc))}", *([] if quiet else account))
+        _say(f"ddbwizard: {exc}", *([] if quiet else account))
         return exc.exit_code
     if isinstance(exc, OSError):
         _quiet_stdout()  # the interpreter's last flush must not fail again on a full stdout
@@ -256,18 +257,11 @@ def _fail(exc: BaseException, changes: ChangeLog, *, debug: bool) -> int:
         _say(f"ddbwizard: {exc.strerror or exc}{where}", *account)
         return EXIT_AWS
     _say(
-        f"ddbwizard: unexpected error: {type(exc).__name__}: {redact(str(exc))}",
+        f"ddbwizard: unexpected error: {type(exc).__name__}: {exc}",
         "This is a bug in ddbwizard; run again with --debug to see where it happened.",
         *account,
     )
     return EXIT_AWS
-
-
-def redact(text: str) -> str:
-    """Credentials in URLs (http://KEY:SECRET@host) are never printed."""
-    import re
-
-    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@", r"\1***@", text)
 
 
 def _quiet_stdout() -> None:

@@ -85,8 +85,8 @@ def _connect(run: Run) -> Iterator[Connection]:
 
 
 def _dispatch(run: Run, connection: Connection) -> int:
-    aws, identity = connection.aws, connection.identity
-    run.reporter.step(f"Account {identity.account}, region {identity.region}")
+    aws = connection.aws
+    run.reporter.step(connection.where())
     if run.args.destroy:
         return _destroy(run, aws)
     if run.args.logs and not run.args.local:

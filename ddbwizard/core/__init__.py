@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         AwsConfigError as AwsConfigError,
         CredentialsError as CredentialsError,
         EndpointUnreachable as EndpointUnreachable,
+        no_tables_error as no_tables_error,
     )
     from ddbwizard.core.aws.facade import (
         Aws as Aws,
@@ -104,10 +105,13 @@ if TYPE_CHECKING:
     )
     from ddbwizard.core.text import (
         inert as inert,
+        redact as redact,
     )
 
 _HOME = {
-    "ddbwizard.core.aws.errors": ("AwsConfigError", "CredentialsError", "EndpointUnreachable"),
+    "ddbwizard.core.aws.errors": (
+        "AwsConfigError", "CredentialsError", "EndpointUnreachable", "no_tables_error",
+    ),
     "ddbwizard.core.aws.facade": ("Aws",),
     "ddbwizard.core.aws.values": ("LogLine", "MappingInfo", "TableInfo"),
     "ddbwizard.core.changes": ("Change", "ChangeLog"),
@@ -131,7 +135,7 @@ _HOME = {
     "ddbwizard.core.report": ("Reporter", "StackEvent"),
     "ddbwizard.core.stream": ("Declined", "StreamResolution", "resolve_stream"),
     "ddbwizard.core.template.build": ("build_template", "render_checked"),
-    "ddbwizard.core.text": ("inert",),
+    "ddbwizard.core.text": ("inert", "redact"),
 }  # fmt: skip
 _MODULES = {"limits": "ddbwizard.core.model.limits"}  # names that are modules themselves
 _WHERE = {name: module for module, names in _HOME.items() for name in names}

@@ -17,6 +17,7 @@ from ddbwizard.core.errors import AnswersError, UsageError
 from ddbwizard.core.model.answers import Answers, dump_answers
 from ddbwizard.core.model.documents import write_atomic
 from ddbwizard.core.report import Reporter
+from ddbwizard.core.text import redact
 
 if TYPE_CHECKING:
     from ddbwizard.core.aws.facade import Aws, Identity, MappingInfo
@@ -41,10 +42,31 @@ class Connection:
     aws: Aws
     identity: Identity
     emulator: Emulator | None = None
+    profile: str | None = None
 
     @property
     def local(self) -> bool:
         return self.emulator is not None
+
+    def where(self) -> str:
+        """Which account and region, and through what (an endpoint's credentials redacted)."""
+        where = f"Account {self.identity.account}, region {self.identity.region}"
+        if self.local:
+            return f"{where}, on the local emulator"
+        endpoint = self.aws.endpoint_url
+        return f"{where} via {redact(endpoint)}" if endpoint else where
+
+    def answers_aws(self) -> dict[str, str]:
+        """What an answers file records about where to deploy: the profile, the region and an
+        endpoint; nothing under --local (the emulator's port changes with every run)."""
+        if self.local:
+            return {}
+        found = {
+            "profile": self.profile,
+            "region": self.identity.region,
+            "endpoint_url": self.aws.endpoint_url,
+        }
+        return {key: value for key, value in found.items() if value}
 
     def close(self) -> None:
         if self.emulator is not None:
@@ -64,7 +86,7 @@ def connect(
     from ddbwizard.core.aws.facade import Aws, make_session
 
     aws = Aws(make_session(profile, region, fallback_region), endpoint_url)
-    return Connection(aws, aws.identity(), emulator)
+    return Connection(aws, aws.identity(), emulator, profile)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ddbwizard.core.text import redact
+
 EXIT_OK = 0
 EXIT_AWS = 1
 EXIT_USAGE = 2
@@ -17,6 +19,8 @@ class DdbWizardError(Exception):
     refused = False
 
     def __init__(self, message: str, hint: str | None = None) -> None:
+        # An endpoint URL may carry credentials (http://KEY:SECRET@host): never shown.
+        message, hint = redact(message), None if hint is None else redact(hint)
         super().__init__(message)
         self.message = message
         self.hint = hint

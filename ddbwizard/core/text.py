@@ -32,3 +32,11 @@ def inert(text: object, *, multiline: bool = False) -> str:
 def has_unsafe(text: str) -> bool:
     """True when `text` holds a character `inert` would escape (tabs and newlines included)."""
     return _UNSAFE.search(text) is not None
+
+
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@")
+
+
+def redact(text: str) -> str:
+    """Credentials in URLs (http://KEY:SECRET@host) are never printed: they become ***."""
+    return _URL_CREDENTIALS.sub(r"\1***@", text)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ddbwizard.core import (
     STEP_TITLES,
@@ -14,7 +14,7 @@ from ddbwizard.core import (
     Answers,
     ChangeLog,
     StepId,
-    UsageError,
+    no_tables_error,
     questions_for,
     start_answers,
 )
@@ -106,31 +106,15 @@ class PlainWizard:
             self.reporter.step("Starting the embedded AWS emulator (moto) with demo tables")
         args = self.args
         self.connection = open_connection(args.profile, args.region, args.endpoint_url, self.local)
-        who = self.connection.identity
-        where = f" via {args.endpoint_url}" if args.endpoint_url else ""
-        self.reporter.step(f"Account {who.account}, region {who.region}{where}")
+        self.reporter.step(self.connection.where())
         return self.connection
-
-    def aws_answers(self, connection: Connection) -> dict[str, Any]:
-        """What the answers file records about where to deploy (nothing under --local)."""
-        if self.local:
-            return {}
-        found = {
-            "profile": self.args.profile,
-            "region": connection.identity.region,
-            "endpoint_url": self.args.endpoint_url,
-        }
-        return {key: value for key, value in found.items() if value}
 
     def pick_table(self, connection: Connection) -> TableInfo:
         self.title("table")
         aws = connection.aws
         names = aws.list_table_names()
         if not names:
-            raise UsageError(
-                f"There are no DynamoDB tables in {aws.region}.",
-                "Check the region (--region or AWS_REGION), or create a table first.",
-            )
+            raise no_tables_error(connection.identity.region, connection.identity.account)
         if len(names) > MAX_LISTED:
             known = set(names)
             name = self.prompter.autocomplete(
@@ -150,7 +134,7 @@ class PlainWizard:
         from ddbwizard.core import BY_ID
 
         self.title("stream")
-        answers = start_answers(table.name, aws=self.aws_answers(connection))
+        answers = start_answers(table.name, aws=connection.answers_aws())
         if table.stream_enabled and table.view_type:
             self.prompter.say(f"Table {table.name} has a {table.view_type} stream: it is reused.")
             return answers.with_values({"stream.view_type": table.view_type})

@@ -265,6 +265,6 @@ def test_no_tables_names_region_and_account() -> None:
     assert isinstance(error, NoTables)
     assert str(error) == (
         "No DynamoDB tables in eu-west-3 (account 123456789012)\n"
-        "Check the region (--region, AWS_REGION) and the profile (--profile)."
+        "Check the region (--region, AWS_REGION) and the profile (--profile), or create a table."
     )
     assert error.exit_code == EXIT_USAGE

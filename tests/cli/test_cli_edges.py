@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ddbwizard.cli import redact
+from ddbwizard.core import redact
 from ddbwizard.core.changes import ChangeLog
 from ddbwizard.core.errors import AwsError, UsageError
 

@@ -93,3 +93,38 @@ def test_the_questionary_prompter_writes_inert_lines_and_keeps_its_dim_help() ->
     _no_raw(shown)
     assert tab == "\tindented"  # a template keeps its tabs and newlines
     assert help_line == "\x1b[2m  the help text\x1b[0m"
+
+
+def test_credentials_of_an_endpoint_never_reach_an_error_message() -> None:
+    from ddbwizard.core import DdbWizardError
+
+    error = DdbWizardError(
+        "Could not connect to http://AKIAEXAMPLE:s3cr3t@localhost:4566/",
+        "Check https://user:pw@proxy.example:8443 is up",
+    )
+    shown = str(error)
+    assert "s3cr3t" not in shown and "pw@" not in shown
+    assert "http://***@localhost:4566/" in shown and "https://***@proxy.example:8443" in shown
+
+
+def test_the_connection_line_names_the_endpoint_without_its_credentials() -> None:
+    from typing import Any, cast
+
+    from ddbwizard.core import Connection
+    from ddbwizard.core.aws.facade import Identity
+
+    class Endpoint:
+        endpoint_url = "http://key:secret@127.0.0.1:5000"
+
+    identity = Identity(
+        account="123456789012", arn="arn:aws:iam::123456789012:root", region="eu-west-1"
+    )
+    connection = Connection(cast(Any, Endpoint()), identity, profile="dev")
+    assert connection.where() == (
+        "Account 123456789012, region eu-west-1 via http://***@127.0.0.1:5000"
+    )
+    assert connection.answers_aws() == {
+        "profile": "dev",
+        "region": "eu-west-1",
+        "endpoint_url": "http://key:secret@127.0.0.1:5000",  # the user's own file keeps it
+    }

@@ -155,7 +155,7 @@ def no_tables_error(region: str, account: str | None = None) -> NoTables:
     where = f"{region} (account {account})" if account else region
     return NoTables(
         f"No DynamoDB tables in {where}",
-        "Check the region (--region, AWS_REGION) and the profile (--profile).",
+        "Check the region (--region, AWS_REGION) and the profile (--profile), or create a table.",
     )
 
 

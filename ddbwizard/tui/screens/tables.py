@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from ddbwizard.core import TableInfo, inert, start_answers
+from ddbwizard.core import TableInfo, inert, no_tables_error, start_answers
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.text import outside
@@ -114,10 +114,10 @@ class TableScreen(StepScreen):
         identity = self.wizard.connection.identity
         region, account = inert(identity.region), inert(identity.account)
         if message.count == 0:
+            empty = no_tables_error(identity.region, identity.account)
             self._status(
                 Text.assemble(
-                    (f"No DynamoDB tables in {region}", "bold"),
-                    f" (account {account}). Check the region and the profile (Escape goes back).",
+                    (inert(empty.message), "bold"), f" {inert(empty.hint)} Escape goes back."
                 )
             )
         else:
@@ -189,11 +189,7 @@ class TableScreen(StepScreen):
             return
         app = self.wizard
         if app.state.answers is None or app.answers.table.name != name:
-            options = app.options
-            aws = {"profile": options.profile, "region": app.connection.identity.region}
-            if options.endpoint_url:
-                aws["endpoint_url"] = options.endpoint_url
-            app.answers = start_answers(name, aws={k: v for k, v in aws.items() if v})
+            app.answers = start_answers(name, aws=app.connection.answers_aws())
             app.state.stream = None
         if info.view_type:
             app.answers = app.answers.with_values({"stream.view_type": info.view_type})
