@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ddbwizard.core import Connection, connect
 
 
@@ -11,10 +13,14 @@ def open_connection(
     endpoint_url: str | None,
     local: bool,
     fallback_region: str | None = None,
+    slow: Callable[[str], object] | None = None,
 ) -> Connection:
-    """Connect; under `local`, start the embedded emulator with its demo tables first."""
+    """Connect; under `local`, start the embedded emulator with its demo tables first.
+
+    `slow` hears of any call that waits for an answer (a hung endpoint), within seconds.
+    """
     if not local:
-        return connect(profile, region, endpoint_url, fallback_region=fallback_region)
+        return connect(profile, region, endpoint_url, fallback_region=fallback_region, slow=slow)
     from ddbwizard.local.emulator import LocalEmulator
 
     emulator = LocalEmulator().start()

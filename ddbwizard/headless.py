@@ -77,6 +77,7 @@ def _connect(run: Run) -> Iterator[Connection]:
         aws.endpoint_url,
         run.args.local,
         fallback_region=pinned["region"] if pinned else None,
+        slow=run.reporter.warn,
     )
     try:
         yield connection

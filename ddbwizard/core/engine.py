@@ -81,11 +81,13 @@ def connect(
     *,
     fallback_region: str | None = None,
     emulator: Emulator | None = None,
+    slow: Callable[[str], object] | None = None,
 ) -> Connection:
-    """Open a session and confirm the identity (`emulator`: the --local server behind the endpoint)."""
+    """Open a session and confirm the identity (`emulator`: the --local server behind the
+    endpoint; `slow`: told within seconds of a call that gets no answer)."""
     from ddbwizard.core.aws.facade import Aws, make_session
 
-    aws = Aws(make_session(profile, region, fallback_region), endpoint_url)
+    aws = Aws(make_session(profile, region, fallback_region), endpoint_url, slow=slow)
     return Connection(aws, aws.identity(), emulator, profile)
 
 

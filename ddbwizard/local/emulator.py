@@ -6,6 +6,7 @@ run Lambda functions, so core.poller.LocalPoller plays the stream poller (re-exp
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -147,9 +148,11 @@ def moto_behaves_like_aws() -> Iterator[None]:
     original_send = LambdaBackend.send_dynamodb_items
     original_apply = ChangeSet.apply
 
+    @functools.wraps(original_send)  # __wrapped__: moto's own, for tests of moto as it is
     def keep(self: Any, function_arn: str, items: list[Any], source: str) -> str:
         return ""  # falsy: moto keeps the records
 
+    @functools.wraps(original_apply)
     def apply_with_outputs(self: Any) -> None:
         original_apply(self)
         stack = self.stack

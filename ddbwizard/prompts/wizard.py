@@ -105,7 +105,9 @@ class PlainWizard:
         if self.local:
             self.reporter.step("Starting the embedded AWS emulator (moto) with demo tables")
         args = self.args
-        self.connection = open_connection(args.profile, args.region, args.endpoint_url, self.local)
+        self.connection = open_connection(
+            args.profile, args.region, args.endpoint_url, self.local, slow=self.reporter.warn
+        )
         self.reporter.step(self.connection.where())
         return self.connection
 

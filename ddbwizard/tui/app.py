@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -15,14 +16,30 @@ from textual.worker import Worker
 
 from ddbwizard import core
 from ddbwizard.connecting import open_connection
-from ddbwizard.core import STEPS, Answers, ChangeLog, DdbWizardError, StepId
+from ddbwizard.core import STEPS, Answers, ChangeLog, DdbWizardError, StepId, inert, redact
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.screens.modals import ConfirmModal, ErrorModal, HelpScreen
 
 if TYPE_CHECKING:
     from ddbwizard.core import StreamResolution, TableInfo
 
-ConnectFn = Callable[[str | None, str | None, str | None, bool], core.Connection]
+
+class ConnectFn(Protocol):
+    """How the Connect step connects: profile, region, endpoint, --local; `slow` hears of a
+    call that waits for an answer (open_connection; tests swap in fakes)."""
+
+    def __call__(
+        self,
+        profile: str | None,
+        region: str | None,
+        endpoint_url: str | None,
+        local: bool,
+        /,
+        *,
+        slow: Callable[[str], object] | None = None,
+    ) -> core.Connection: ...
+
+
 MIN_SIZE = (80, 24)
 
 
@@ -156,6 +173,14 @@ class WizardApp(App[int]):
             self.pop_screen()
 
     # -- errors -----------------------------------------------------------------
+    def notify_from_worker(self, text: str) -> None:
+        """A warning toast from any thread but the UI's (a call that waits for an answer)."""
+        # RuntimeError: the app is gone (or this is its own thread): nothing to show it on.
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(
+                self.notify, inert(text), title="Waiting for AWS", severity="warning", markup=False
+            )
+
     def worker_failed(self, screen: Screen[Any], worker: Worker[Any]) -> None:
         """The one place a failed worker ends: in place on its screen, or an error dialog."""
         error = worker.error
@@ -166,7 +191,7 @@ class WizardApp(App[int]):
         if isinstance(error, DdbWizardError):
             self.push_screen(ErrorModal("Something went wrong", str(error)))
         else:
-            message = f"{type(error).__name__}: {error}"
+            message = redact(f"{type(error).__name__}: {error}")
             self.push_screen(ErrorModal("Unexpected error", message))
 
     # -- actions ----------------------------------------------------------------

@@ -6,6 +6,7 @@ those paths are covered by test_deploy_stubbed.py instead.
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -103,7 +104,13 @@ def test_create_change_set_then_execute_reaches_create_complete(
     strict=True,
     reason="moto 5.2.5 does not resolve Outputs on stacks made through ExecuteChangeSet",
 )
-def test_outputs_after_a_change_set_deploy(deployer: Deployer) -> None:
+def test_outputs_after_a_change_set_deploy(
+    deployer: Deployer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.cloudformation.models import ChangeSet
+
+    # moto as it is, even where the session's moto server holds the emulator's patch
+    monkeypatch.setattr(ChangeSet, "apply", inspect.unwrap(ChangeSet.apply))
     result = deployer.execute(deployer.plan(STACK, template(), TAGS))
     assert set(result.outputs) == {"QueueUrl", "QueueArn"}
 

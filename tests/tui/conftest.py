@@ -20,7 +20,7 @@ def local_connect() -> Iterator[Callable[..., Connection]]:
 
     started: list[LocalEmulator] = []
 
-    def connect(*_args: Any) -> Connection:
+    def connect(*_args: Any, **_kwargs: Any) -> Connection:
         emulator = LocalEmulator().start()
         started.append(emulator)
         request = urllib.request.Request(

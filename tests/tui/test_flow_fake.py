@@ -113,7 +113,9 @@ async def test_an_empty_change_set_goes_to_done(tmp_path: Path) -> None:
 async def test_no_credentials_offers_the_emulator() -> None:
     fake = Connection(FakeAws(), FakeAws().identity())  # type: ignore[arg-type]
 
-    def connect(profile: str | None, region: str | None, endpoint: str | None, local: bool):  # type: ignore[no-untyped-def]
+    def connect(
+        profile: str | None, region: str | None, endpoint: str | None, local: bool, **_: object
+    ) -> Connection:
         if local:
             return fake
         raise CredentialsError("No AWS credentials found", "run `aws configure`")
@@ -145,7 +147,7 @@ async def test_a_failed_call_shows_its_message_not_a_traceback() -> None:
 
 async def test_the_ui_answers_keys_while_a_slow_call_runs() -> None:
     aws = FakeAws(delay=2.0)
-    app = make_app(connect=lambda *a: Connection(aws, aws.identity()))  # type: ignore[arg-type]
+    app = make_app(connect=lambda *a, **k: Connection(aws, aws.identity()))  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)

@@ -147,7 +147,7 @@ async def test_an_error_message_with_markup_and_escapes_is_shown_inert(kind: str
 
 
 async def test_a_connect_problem_with_markup_is_shown_literally() -> None:
-    def connect(*_args: Any) -> Connection:
+    def connect(*_args: Any, **_kwargs: Any) -> Connection:
         raise CredentialsError(f"The profile [/]dev{TITLE} has no credentials", "[b]Fix[/b] it")
 
     app = make_app(connect=connect)

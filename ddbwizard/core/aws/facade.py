@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
@@ -25,6 +25,7 @@ from ddbwizard.core.aws.errors import (
     no_region_error,
     unknown_profile_error,
 )
+from ddbwizard.core.aws.slow import SlowCalls
 from ddbwizard.core.aws.values import (
     Identity,
     LogLine,
@@ -99,7 +100,9 @@ class Aws:
         max_attempts: int = MAX_ATTEMPTS,
         connect_timeout: float = CONNECT_TIMEOUT,
         read_timeout: float = READ_TIMEOUT,
+        slow: Callable[[str], object] | None = None,
     ) -> None:
+        """`slow` is told, within seconds, of a call that gets no answer (a hung endpoint)."""
         self._session = session
         self._endpoint_url = endpoint_url or None
         self._max_attempts = max_attempts
@@ -107,6 +110,7 @@ class Aws:
         self._read_timeout = read_timeout
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._slow = None if slow is None else SlowCalls(slow, max_attempts)
 
     @property
     def region(self) -> str:
@@ -172,6 +176,8 @@ class Aws:
                         f"Invalid endpoint URL {self._endpoint_url!r}: {exc}",
                         "Pass a full URL to --endpoint-url, for example http://localhost:4566",
                     ) from None
+                if self._slow is not None:
+                    self._slow.attach(cached)
                 self._clients[name] = cached
             return cached
 

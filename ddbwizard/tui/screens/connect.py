@@ -69,8 +69,8 @@ class ConnectScreen(StepScreen):
         if isinstance(fn, Connection):
             connection = fn
         else:
-            options = self.wizard.options
-            connection = fn(profile, region, None if local else options.endpoint_url, local)
+            endpoint = None if local else self.wizard.options.endpoint_url
+            connection = fn(profile, region, endpoint, local, slow=self.wizard.notify_from_worker)
         self.post_message(messages.Connected(connection))
 
     def on_connected(self, message: messages.Connected) -> None:
