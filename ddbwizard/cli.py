@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--destroy", action="store_true", help="delete the stack (never the table)")
     run.add_argument("--logs", action="store_true", help="follow the function's log events")
     run.add_argument(
+        "--test-filters",
+        metavar="EVENT",
+        help="apply mapping.filter_patterns to a Lambda DynamoDB Streams event file, offline",
+    )
+    run.add_argument(
         "--json", action="store_true", help="print a machine-readable summary on stdout"
     )
     parser.add_argument(
@@ -96,14 +101,25 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
             # An unset $OUT must not turn --export "" into a deploy, nor --endpoint-url ""
             # into real AWS.
             parser.error(f"--{name.replace('_', '-')} is empty")
-    needs_answers = ("export", "dry_run", "destroy", "logs", "replace_failed", "json", "format")
+    needs_answers = (
+        "export",
+        "dry_run",
+        "destroy",
+        "logs",
+        "replace_failed",
+        "json",
+        "format",
+        "test_filters",
+    )
     used = [name for name in needs_answers if getattr(args, name)]
     if used and not args.answers:
         flag = "--" + used[0].replace("_", "-")
         parser.error(f"{flag} needs --answers FILE")
     if args.format and not args.export:
         parser.error("--format goes with --export")
-    exclusive = [f for f in ("export", "dry_run", "destroy") if getattr(args, f)]
+    exclusive = [f for f in ("export", "dry_run", "destroy", "test_filters") if getattr(args, f)]
+    if args.test_filters and args.logs:
+        exclusive.append("logs")
     if len(exclusive) > 1:
         parser.error(
             " and ".join("--" + f.replace("_", "-") for f in exclusive) + " exclude each other"
@@ -146,6 +162,10 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
         sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
         sys.stdout.flush()
         return 0
+    if args.answers and args.test_filters:
+        from ddbwizard.filtertest import run_test_filters
+
+        return run_test_filters(args)
     if args.answers:
         from ddbwizard.headless import run_headless
 

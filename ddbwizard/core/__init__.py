@@ -77,7 +77,12 @@ if TYPE_CHECKING:
         load_answers as load_answers,
     )
     from ddbwizard.core.model.documents import (
+        read_json_file as read_json_file,
         write_atomic as write_atomic,
+    )
+    from ddbwizard.core.model.filters import (
+        matching_patterns as matching_patterns,
+        passes as passes,
     )
     from ddbwizard.core.model.questions import (
         BY_ID as BY_ID,
@@ -89,6 +94,9 @@ if TYPE_CHECKING:
         StepId as StepId,
         questions_for as questions_for,
         start_answers as start_answers,
+    )
+    from ddbwizard.core.model.validation import (
+        shown as shown,
     )
     from ddbwizard.core.report import (
         Reporter as Reporter,
@@ -127,11 +135,13 @@ _HOME = {
     ),
     "ddbwizard.core.logs": ("LOGS_WAITING", "LOOK_BACK_MS", "Follow", "LogTail", "follow_logs"),
     "ddbwizard.core.model.answers": ("Answers", "json_schema", "load_answers"),
-    "ddbwizard.core.model.documents": ("write_atomic",),
+    "ddbwizard.core.model.documents": ("read_json_file", "write_atomic"),
+    "ddbwizard.core.model.filters": ("matching_patterns", "passes"),
     "ddbwizard.core.model.questions": (
         "BY_ID", "STEP_TITLES", "STEPS", "AnswerProblem", "Choice", "Question", "StepId",
         "questions_for", "start_answers",
     ),
+    "ddbwizard.core.model.validation": ("shown",),
     "ddbwizard.core.report": ("Reporter", "StackEvent"),
     "ddbwizard.core.stream": ("Declined", "StreamResolution", "resolve_stream"),
     "ddbwizard.core.template.build": ("build_template", "render_checked"),

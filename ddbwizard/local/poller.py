@@ -5,8 +5,9 @@ enabled mapping's stream like Lambda does, builds the event in Lambda's format, 
 python echo handler in this process, and writes its output lines to the function's log group.
 
 Emulated: StartingPosition (first read), BatchSize, State (Enabled only), FilterCriteria
-(EventBridge patterns: exact values, prefix, suffix, equals-ignore-case, anything-but,
-numeric, exists; other operators match everything), the function's environment variables.
+(with core.model.filters, the matcher the answers file is checked with: records that do not
+pass are not delivered, and a batch with none is not invoked), the function's environment
+variables.
 Not emulated: batching windows, parallelization, retries (a failing batch is logged and
 skipped), bisecting, on-failure destinations, tumbling windows, record age.
 A function deployed with the nodejs handler also runs the python echo handler: both
@@ -20,7 +21,6 @@ import functools
 import io
 import json
 import logging
-import operator
 import os
 import sys
 import threading
@@ -28,7 +28,7 @@ import time
 import traceback
 import types
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import ClientError
 
 from ddbwizard.core.aws.errors import error_code
+from ddbwizard.core.model import filters
 from ddbwizard.core.template.handlers import template_path
 
 if TYPE_CHECKING:
@@ -90,90 +91,23 @@ def lambda_record(record: Mapping[str, Any], region: str, source_arn: str) -> di
 
 
 # -- filter criteria ---------------------------------------------------------------------
-def matches(pattern: Mapping[str, Any], event: Any) -> bool:
-    """Whether a record matches an EventBridge-style filter pattern (a useful subset)."""
-    for key, rule in pattern.items():
-        value = event.get(key, _MISSING) if isinstance(event, dict) else _MISSING
-        if isinstance(rule, dict):
-            if not isinstance(value, dict) or not matches(rule, value):
-                return False
-        elif isinstance(rule, list):
-            if not any(_leaf(matcher, value) for matcher in rule):
-                return False
-        else:
-            return False
-    return True
-
-
-def _leaf(matcher: Any, value: Any) -> bool:
-    if isinstance(matcher, dict) and "exists" in matcher:
-        return (value is not _MISSING) == bool(matcher["exists"])
-    if value is _MISSING:
-        return False
-    values = value if isinstance(value, list) else [value]
-    return any(_one(matcher, v) for v in values)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _any(a: float, b: float) -> bool:
-    return True
-
-
-_NUMERIC: dict[str, Callable[[float, float], bool]] = {
-    "=": operator.eq,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-def _one(matcher: Any, value: Any) -> bool:
-    if not isinstance(matcher, dict):
-        if isinstance(matcher, int | float) and not isinstance(matcher, bool):
-            return _number(value) == float(matcher)
-        return bool(matcher == value)
-    if "prefix" in matcher:
-        return isinstance(value, str) and value.startswith(str(matcher["prefix"]))
-    if "suffix" in matcher:
-        return isinstance(value, str) and value.endswith(str(matcher["suffix"]))
-    if "equals-ignore-case" in matcher:
-        return (
-            isinstance(value, str) and value.lower() == str(matcher["equals-ignore-case"]).lower()
-        )
-    if "anything-but" in matcher:
-        but = matcher["anything-but"]
-        if isinstance(but, dict):
-            return not _one(but, value)
-        return not any(_one(b, value) for b in (but if isinstance(but, list) else [but]))
-    if "numeric" in matcher:
-        number, terms = _number(value), matcher["numeric"]
-        if number is None:
-            return False
-        return all(
-            _NUMERIC.get(op, _any)(number, float(limit))
-            for op, limit in zip(terms[::2], terms[1::2], strict=False)
-        )
-    return True  # an operator this emulator does not know: let the record through
-
-
 def passes_filters(criteria: Mapping[str, Any] | None, record: Mapping[str, Any]) -> bool:
-    filters = (criteria or {}).get("Filters") or []
-    patterns = []
-    for entry in filters:
-        try:
-            patterns.append(json.loads(entry.get("Pattern", "{}")))
-        except (TypeError, ValueError):
-            continue
-    return not patterns or any(matches(p, record) for p in patterns)
+    """Whether Lambda delivers `record` under a mapping's FilterCriteria, by the matcher the
+    answers file is checked with (core.model.filters). No filters: every record passes; a
+    pattern Lambda would have refused (not JSON, or invalid) matches nothing."""
+    entries = (criteria or {}).get("Filters") or []
+    patterns = [pattern for pattern in map(_pattern, entries) if pattern is not None]
+    return not entries or any(filters.matches(pattern, record) for pattern in patterns)
+
+
+def _pattern(entry: Any) -> dict[str, Any] | None:
+    try:
+        pattern = json.loads(entry.get("Pattern", ""))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if not isinstance(pattern, dict) or filters.pattern_problem(pattern):
+        return None
+    return pattern
 
 
 # -- the handler -------------------------------------------------------------------------

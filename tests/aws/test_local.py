@@ -15,6 +15,7 @@ import pytest
 
 from ddbwizard.core.aws.facade import Aws
 from ddbwizard.core.errors import UsageError
+from ddbwizard.core.model.filters import matches
 from ddbwizard.local.emulator import (
     DEMO_STREAM_LABEL,
     LocalEmulator,
@@ -22,7 +23,7 @@ from ddbwizard.local.emulator import (
     demo_stream_arn,
     require_moto,
 )
-from ddbwizard.local.poller import EchoHandler, LocalPoller, lambda_record, matches, passes_filters
+from ddbwizard.local.poller import EchoHandler, LocalPoller, lambda_record, passes_filters
 from tests.helpers.moto_kit import create_function
 
 FUNCTION = "orders-echo"
@@ -173,6 +174,31 @@ def test_filters_and_disabled_mappings_are_honoured(emulator: LocalEmulator) -> 
     assert poller.poll_once() == 0
 
 
+def test_the_poller_filters_with_lambdas_matcher_and_skips_empty_batches(
+    emulator: LocalEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seeded changes in batches of 2: [1001, 1002], [1003, MODIFY 1002], [0000, REMOVE]."""
+    aws = emulator.aws()
+    patterns = [
+        {"dynamodb": {"NewImage": {"status": {"S": [{"prefix": "p"}]}}}},  # pending, paid
+        {"dynamodb": {"NewImage": {"total": {"N": [{"numeric": [">", 0]}]}}}},  # never: "N" is text
+    ]
+    make_echo(aws, FilterCriteria={"Filters": [{"Pattern": json.dumps(p)} for p in patterns]})
+    batches: list[list[str]] = []
+    invoke = EchoHandler.__call__
+
+    def counting(handler: EchoHandler, event: dict[str, Any], *rest: Any) -> tuple[list[str], Any]:
+        batches.append([record["eventName"] for record in event["Records"]])
+        return invoke(handler, event, *rest)
+
+    monkeypatch.setattr(EchoHandler, "__call__", counting)
+    poller = LocalPoller(aws)
+    assert poller.poll_once() == 2
+    assert batches == [["INSERT"], ["MODIFY"]]  # the third batch passes nothing: not invoked
+    assert [line["newImage"]["status"] for line in echo_lines(aws)] == ["pending", "paid"]
+    assert poller.errors == []
+
+
 def test_demo_items_fit_every_demo_table(emulator: LocalEmulator) -> None:
     aws = emulator.aws()
     for table in ("orders", "sessions", "customers"):
@@ -231,7 +257,10 @@ def test_lambda_record_matches_the_lambda_event_format() -> None:
         ({"dynamodb": {"NewImage": {"status": {"S": ["shipped", "paid"]}}}}, True),
         ({"dynamodb": {"NewImage": {"status": {"S": [{"prefix": "ship"}]}}}}, True),
         ({"dynamodb": {"NewImage": {"status": {"S": [{"anything-but": ["shipped"]}]}}}}, False),
-        ({"dynamodb": {"NewImage": {"total": {"N": [{"numeric": [">", 10, "<=", 50]}]}}}}, True),
+        # numeric never matches a DynamoDB value: stream records carry numbers as strings
+        # https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html
+        ({"dynamodb": {"NewImage": {"total": {"N": [{"numeric": [">", 10, "<=", 50]}]}}}}, False),
+        ({"dynamodb": {"NewImage": {"total": {"N": ["42.5"]}}}}, True),
         ({"dynamodb": {"NewImage": {"total": {"N": [{"numeric": [">", 100]}]}}}}, False),
         ({"dynamodb": {"OldImage": [{"exists": False}]}}, True),
         ({"dynamodb": {"OldImage": {"status": {"S": ["shipped"]}}}}, False),
@@ -247,6 +276,16 @@ def test_filter_patterns(pattern: dict[str, Any], expected: bool) -> None:
     criteria = {"Filters": [{"Pattern": json.dumps(pattern)}]}
     assert passes_filters(criteria, record) is expected
     assert passes_filters(None, record)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["{not json", '["INSERT"]', '{"eventName": "INSERT"}', '{"eventName": [{"wildcard": "I*"}]}'],
+)
+def test_a_filter_lambda_would_refuse_matches_nothing(pattern: str) -> None:
+    record = {"eventName": "INSERT"}
+    assert not passes_filters({"Filters": [{"Pattern": pattern}]}, record)
+    assert passes_filters({"Filters": []}, record)
 
 
 def test_the_echo_handler_runs_with_the_function_environment_and_leaves_stdout_alone(

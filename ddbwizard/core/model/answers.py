@@ -37,7 +37,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from ddbwizard.core.errors import AnswersError
-from ddbwizard.core.model import limits
+from ddbwizard.core.model import filters, limits
 from ddbwizard.core.model.documents import (
     JsonProblem,
     parse_document,
@@ -137,11 +137,11 @@ def _filter_pattern_text(value: Any) -> Any:
             f"must be at most {limits.MAX_FILTER_PATTERN_CHARS} characters, got {len(text)}"
         )
     for key in value:
-        if key not in limits.FILTERABLE_RECORD_FIELDS:
+        if key != filters.OR_KEY and key not in limits.FILTERABLE_RECORD_FIELDS:
             raise _fail(
                 f"{shown(key)} is not a field of a DynamoDB stream record{_suggest(key, limits.FILTERABLE_RECORD_FIELDS)}"
             )
-    problem = _pattern_problem(value)
+    problem = filters.pattern_problem(value)
     if problem:
         raise _fail(problem)
     return text
@@ -188,21 +188,6 @@ _C0_CONTROLS = re.compile("[\x00-\x1f]")
 def _lands_unsafe(text: str) -> bool:
     """Unsafe once JSON and YAML escaped the C0 controls: DEL, C1, bidi, lone surrogates."""
     return has_unsafe(_C0_CONTROLS.sub("", text))
-
-
-def _pattern_problem(node: Any, path: str = "") -> str | None:
-    """EventBridge-style patterns: objects whose leaves are non-empty arrays of matchers."""
-    for key, child in node.items():
-        where = f"{path}.{key}" if path else key
-        if isinstance(child, dict):
-            if not child:
-                return f"{where}: an empty object matches nothing"
-            nested = _pattern_problem(child, where)
-            if nested:
-                return nested
-        elif not isinstance(child, list) or not child:
-            return f"{where}: must be a non-empty array of values to match, got {shown(child)}"
-    return None
 
 
 FilterPattern = Annotated[
@@ -690,15 +675,11 @@ def cross_field_problems(answers: Answers) -> list[str]:
     partition_problem = _bucket_partition_problem(answers, region)
     if partition_problem:
         problems.append(partition_problem)
-    images = limits.VIEW_TYPE_IMAGES[stream.view_type]
     for index, text in enumerate(mapping.filter_patterns):
-        dynamodb = json.loads(text).get("dynamodb")
-        for image in ("NewImage", "OldImage"):
-            if isinstance(dynamodb, dict) and image in dynamodb and image not in images:
-                problems.append(
-                    f"mapping.filter_patterns[{index}]: filters on {image}, which a "
-                    f"{stream.view_type} stream never carries, so it would match nothing"
-                )
+        problems.extend(
+            f"mapping.filter_patterns[{index}]: {never}"
+            for never in filters.pattern_warnings(json.loads(text), stream.view_type)
+        )
     return problems
 
 

@@ -209,19 +209,30 @@ def read_document(path: Path) -> Any:
     At most MAX_BYTES + 1 bytes are read, from a regular file or anything else (/dev/zero,
     a FIFO, a device): a larger document is refused before it is read whole.
     """
-    raw = _read_bounded(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{inert(str(path))}: not UTF-8 text (byte {exc.start})") from None
+    text = _utf8(_read_bounded(path), path)
     return parse_document(text, inert(str(path)), as_json=path.suffix.lower() == ".json")
 
 
-def _read_bounded(path: Path) -> bytes:
+def read_json_file(path: Path, kind: str) -> Any:
+    """Read a JSON file (`kind`: "an event file") as strictly as `strict_json` parses, with
+    the bounds of `read_document`; every failure is a UsageError naming the path."""
+    text = _utf8(_read_bounded(path, kind), path)
+    try:
+        return strict_json(text)
+    except JsonProblem as exc:
+        raise UsageError(f"{inert(str(path))}: {exc}") from None
+
+
+def _utf8(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{inert(str(path))}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _read_bounded(path: Path, kind: str = "an answers file") -> bytes:
     shown = inert(str(path))
-    too_big = UsageError(
-        f"{shown}: larger than {MAX_BYTES:,} bytes (1 MiB); an answers file holds a few KB"
-    )
+    too_big = UsageError(f"{shown}: larger than {MAX_BYTES:,} bytes (1 MiB); {kind} holds a few KB")
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -234,7 +245,7 @@ def _read_bounded(path: Path) -> bytes:
             with path.open("rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
-        raise UsageError(f"{shown}: is a directory, not an answers file") from None
+        raise UsageError(f"{shown}: is a directory, not {kind}") from None
     except FileNotFoundError:
         raise UsageError(f"{shown}: no such file") from None
     except OSError as exc:
