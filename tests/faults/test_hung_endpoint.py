@@ -59,8 +59,10 @@ def test_a_hung_endpoint_is_said_within_seconds_and_sigterm_ends_the_run(
     env["AWS_DEFAULT_REGION"] = "eu-west-1"
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ddbwizard", "--answers", str(answers)]
-        + ["--endpoint-url", hung_endpoint, "--yes"],
+        [
+            *(sys.executable, "-m", "ddbwizard", "--answers", str(answers)),
+            *("--endpoint-url", hung_endpoint, "--yes"),
+        ],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,

@@ -1,0 +1,3 @@
+module ddbwizard/echo
+
+go 1.19
