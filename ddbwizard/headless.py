@@ -136,9 +136,7 @@ def _deploy(run: Run, connection: Connection) -> int:
             "re-create it.",
             "Nothing was changed.",
         )
-    reporter.step("Plan (every check passed; nothing is changed until the first line runs):")
-    for number, mutation in enumerate(checked.mutations, start=1):
-        reporter.info(f"{number}. {mutation}")
+    core.announce_plan(reporter, checked)
     if run.args.dry_run and checked.stream.arn is None:
         if checked.stack.kind == "CREATE":
             arn = core.placeholder_stream_arn(aws, answers, connection.identity.account)

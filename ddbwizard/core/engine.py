@@ -22,7 +22,7 @@ from ddbwizard.core.text import redact
 if TYPE_CHECKING:
     from ddbwizard.core.aws.facade import Aws, Identity, MappingInfo
     from ddbwizard.core.deploy.execute import Deployer, DeployResult, Plan, StackState
-    from ddbwizard.core.stream import StreamFinding
+    from ddbwizard.core.stream import StreamFinding, StreamResolution
     from ddbwizard.core.template.build import Summary
 
 
@@ -252,6 +252,56 @@ def plan_deploy(
         confirm_replace=confirm_replace,
     )
     return Deployment(deployer, plan)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A deploy ready to execute: the checks passed, the stream is there, the change set made."""
+
+    checked: Preflight
+    stream: StreamResolution
+    deployment: Deployment
+
+
+def announce_plan(reporter: Reporter, checked: Preflight) -> None:
+    """Say the mutations a deploy is about to make, in their order, before the first one."""
+    reporter.step("Plan (every check passed; nothing is changed until the first line runs):")
+    for number, mutation in enumerate(checked.mutations, start=1):
+        reporter.info(f"{number}. {mutation}")
+
+
+def prepare_deploy(
+    aws: Aws,
+    answers: Answers,
+    reporter: Reporter,
+    account: str,
+    confirm: Callable[[str], bool],
+    *,
+    changes: ChangeLog | None = None,
+    replace_failed: bool = False,
+    confirm_replace: Callable[[str], bool] | None = None,
+) -> Prepared:
+    """The wizards' deploy up to the change set: read-only checks first (everything that can
+    refuse), the plan announced, then the mutations in that order: the stream (after
+    `confirm`), the failed stack's deletion (after `confirm_replace`), the change set."""
+    from ddbwizard.core.stream import resolve_stream
+
+    checked = preflight(aws, answers, reporter, account)
+    announce_plan(reporter, checked)
+    stream = resolve_stream(
+        aws, answers, reporter, confirm, changes=changes, finding=checked.stream
+    )
+    deployment = plan_deploy(
+        aws,
+        answers,
+        stream.arn,
+        reporter,
+        changes=changes,
+        state=checked.stack,
+        replace_failed=replace_failed,
+        confirm_replace=confirm_replace,
+    )
+    return Prepared(checked, stream, deployment)
 
 
 def destroy(

@@ -38,17 +38,25 @@ class Finish:
     wizard: PlainWizard
     connection: Connection
     answers: Answers
-    stream_arn: str
+    stream_arn: str | None  # None: the table has no stream yet (it is enabled at deploy)
 
     def say(self, *lines: str) -> None:
         for line in lines:
             self.wizard.prompter.say(line)
 
     def run(self) -> int:
-        from ddbwizard.core import review
+        from ddbwizard.core import placeholder_stream_arn, review
 
         self.wizard.title("review")
-        shown = review(self.answers, self.stream_arn)
+        arn = self.stream_arn
+        if arn is None:
+            account = self.connection.identity.account
+            arn = placeholder_stream_arn(self.connection.aws, self.answers, account)
+            self.say(
+                "The table has no stream yet: the template shows a placeholder for its ARN, "
+                "which the deploy step fills in once the stream is enabled."
+            )
+        shown = review(self.answers, arn)
         self.summary(shown)
         if self.next_step(shown) == "save":
             self.save()
@@ -108,25 +116,33 @@ class Finish:
         self.say(f"Saved the answers to {target}")
 
     def deploy(self) -> Outcome | None:
-        from ddbwizard.core import execute_deploy, plan_deploy, unchanged
+        from ddbwizard.core import Declined, execute_deploy, prepare_deploy, unchanged
 
-        aws = self.connection.aws
-        deployment = plan_deploy(
-            aws,
-            self.answers,
-            self.stream_arn,
-            self.wizard.reporter,
-            changes=self.wizard.changes,
-            confirm_replace=self.wizard.confirm_engine,
-        )
+        aws, wizard = self.connection.aws, self.wizard
+        try:
+            prepared = prepare_deploy(
+                aws,
+                self.answers,
+                wizard.reporter,
+                self.connection.identity.account,
+                wizard.confirm_engine,
+                changes=wizard.changes,
+                confirm_replace=wizard.confirm_engine,
+            )
+        except Declined as exc:
+            self.say(str(exc), "Nothing was deployed.")
+            return None
+        deployment, arn = prepared.deployment, prepared.stream.arn
+        if prepared.stream.enabled_now:
+            self.wizard.show_arn(arn)
         if deployment.plan.empty:
-            self.wizard.reporter.step("No changes to deploy")
-            return unchanged(aws, self.answers, deployment, self.stream_arn)
+            wizard.reporter.step("No changes to deploy")
+            return unchanged(aws, self.answers, deployment, arn)
         if not self.approve(deployment):
             deployment.deployer.discard(deployment.plan)
             self.say("Nothing was deployed: the change set was deleted.")
             return None
-        return execute_deploy(aws, self.answers, deployment, self.stream_arn)
+        return execute_deploy(aws, self.answers, deployment, arn)
 
     def approve(self, deployment: Deployment) -> bool:
         """Show the change set and ask; Ctrl-C here deletes it before the edge handles it."""

@@ -81,22 +81,26 @@ class PlainWizard:
 
         connection = self.connect()
         stream: StreamResolution | None = None
-        while stream is None:
+        while True:
             table = self.pick_table(connection)
             answers = self.stream_answers(connection, table)
-            try:
+            if not table.stream_enabled:
+                break  # enabled at the deploy step, once every check has passed
+            try:  # only reads: the table has its stream
                 stream = resolve_stream(
                     connection.aws, answers, self.reporter, self.confirm_engine,
                     changes=self.changes,
                 )  # fmt: skip
             except Declined as exc:  # nothing changed: pick another table, or Ctrl-C
                 self.prompter.say(str(exc))
-        self.show_arn(stream.arn)
+                continue
+            self.show_arn(stream.arn)
+            break
         answers = self.mapping(connection, answers)
         self.title("function")
         for question in questions_for("function"):
             answers = ask(self.prompter, question, answers)
-        return Finish(self, connection, answers, stream.arn).run()
+        return Finish(self, connection, answers, stream.arn if stream else None).run()
 
     def connect(self) -> Connection:
         from ddbwizard.connecting import open_connection
@@ -140,7 +144,10 @@ class PlainWizard:
         if table.stream_enabled and table.view_type:
             self.prompter.say(f"Table {table.name} has a {table.view_type} stream: it is reused.")
             return answers.with_values({"stream.view_type": table.view_type})
-        self.prompter.say(f"Table {table.name} has no stream yet.")
+        self.prompter.say(
+            f"Table {table.name} has no stream yet. Choose what each record carries; the "
+            "stream is enabled at the deploy step, after every check has passed and you agree."
+        )
         return ask(self.prompter, BY_ID["stream.view_type"], answers)
 
     def show_arn(self, arn: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,6 @@ ANSWERS = "ddbwizard-customers-echo.yaml"
 DEPLOY_CUSTOMERS: list[tuple[str, Any]] = [
     ("Which table?", "customers"),
     ("What should each stream record carry?", "NEW_IMAGE"),
-    ("Enable a NEW_IMAGE stream on table customers?", True),
     ("Batch size", "0"),  # refused with the reason, asked again
     ("Batch size", "50"),
     ("Change the advanced trigger settings?", True),
@@ -31,6 +31,8 @@ DEPLOY_CUSTOMERS: list[tuple[str, Any]] = [
     ("What next?", "yaml"),
     ("What next?", "deploy"),
     ("Save the answers file as", ANSWERS),
+    # Enabled at the deploy step, once every check has passed (plan first, then change).
+    ("Enable a NEW_IMAGE stream on table customers?", True),
     ("Deploy these changes to customers-echo?", True),
     ("Follow the function's logs now?", False),
 ]
@@ -118,7 +120,7 @@ def test_ctrl_c_while_the_stream_is_enabling_says_it_stays_on(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Aws, "stream_status", ctrl_c)  # the wait after UpdateTable
-    fake = FakePrompter(DEPLOY_CUSTOMERS[:3])
+    fake = FakePrompter(DEPLOY_CUSTOMERS[:-2])
 
     assert wizard(fake).run() == 130
 
@@ -128,22 +130,21 @@ def test_ctrl_c_while_the_stream_is_enabling_says_it_stays_on(
     assert stream_enabled(endpoint, "customers")
 
 
-def test_declining_the_stream_changes_nothing_and_asks_for_a_table_again(
-    wizard: Wizard, endpoint: str, capsys: pytest.CaptureFixture[str]
+def test_the_stream_is_enabled_only_at_the_deploy_step_and_declining_changes_nothing(
+    wizard: Wizard, endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = FakePrompter(
-        [
-            ("Which table?", "customers"),
-            ("Enable a NEW_AND_OLD_IMAGES stream", False),
-            ("Which table?", INTERRUPT),
-        ]
-    )
+    script = [*DEPLOY_CUSTOMERS[:-3], ("Enable a NEW_IMAGE stream", False)]
+    fake = FakePrompter(script)
 
-    assert wizard(fake).run() == 130
+    assert wizard(fake).run() == 0
 
+    assert fake.script == []
     assert "Nothing was changed: table customers still has no stream." in fake.lines
-    assert "Nothing was changed" in capsys.readouterr().err
+    assert "Nothing was deployed." in fake.lines
+    assert any("the template shows a placeholder for its ARN" in line for line in fake.lines)
+    assert "Changed in AWS" not in capsys.readouterr().err
     assert not stream_enabled(endpoint, "customers")
+    assert (tmp_path / ANSWERS).exists()  # nothing the user chose is lost
 
 
 def test_a_table_with_a_stream_reuses_it_without_asking(
@@ -209,3 +210,19 @@ def test_many_tables_are_typed_with_completion(
 def test_plain_without_a_terminal_points_at_answers(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--plain"]) == 2
     assert "--answers" in capsys.readouterr().err
+
+
+def test_a_stack_name_that_is_not_ours_is_refused_before_the_stream_is_enabled(
+    wizard: Wizard, endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    foreign = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}
+    cfn = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
+    cfn.create_stack(StackName="customers-echo", TemplateBody=json.dumps(foreign))
+    fake = FakePrompter(DEPLOY_CUSTOMERS[:-3])  # up to the save: no question about the stream
+
+    assert wizard(fake).run() == 2
+
+    err = capsys.readouterr().err
+    assert "customers-echo" in err
+    assert "Changed in AWS" not in err
+    assert not stream_enabled(endpoint, "customers")
