@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         connect as connect,
         destroy as destroy,
         execute_deploy as execute_deploy,
+        placeholder_note as placeholder_note,
         placeholder_stream_arn as placeholder_stream_arn,
         plan_deploy as plan_deploy,
         preflight as preflight,
@@ -130,7 +131,7 @@ _HOME = {
     "ddbwizard.core.engine": (
         "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Prepared", "Review",
         "announce_plan", "prepare_deploy",
-        "answers_path", "connect", "destroy", "execute_deploy", "placeholder_stream_arn",
+        "answers_path", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
     ),
     "ddbwizard.core.errors": (

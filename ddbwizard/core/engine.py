@@ -168,6 +168,15 @@ def placeholder_stream_arn(aws: Aws, answers: Answers, account: str) -> str:
     )
 
 
+def placeholder_note(answers: Answers) -> str:
+    """What a review says while the table has no stream yet (one wording, every wizard)."""
+    return (
+        f"Table {answers.table.name} has no stream yet, so the stream ARN shown is a "
+        "placeholder: the deploy step enables the stream, once every check has passed and "
+        "you agree, and uses its real ARN."
+    )
+
+
 @dataclass(frozen=True)
 class Preflight:
     """Every check a deploy can fail, made with reads only, and the mutations it will make."""
@@ -280,14 +289,18 @@ def prepare_deploy(
     changes: ChangeLog | None = None,
     replace_failed: bool = False,
     confirm_replace: Callable[[str], bool] | None = None,
+    on_plan: Callable[[Preflight], object] | None = None,
 ) -> Prepared:
     """The wizards' deploy up to the change set: read-only checks first (everything that can
-    refuse), the plan announced, then the mutations in that order: the stream (after
-    `confirm`), the failed stack's deletion (after `confirm_replace`), the change set."""
+    refuse), the plan announced (to the reporter, and to `on_plan` for a screen that lists
+    it), then the mutations in that order: the stream (after `confirm`), the failed stack's
+    deletion (after `confirm_replace`), the change set."""
     from ddbwizard.core.stream import resolve_stream
 
     checked = preflight(aws, answers, reporter, account)
     announce_plan(reporter, checked)
+    if on_plan is not None:
+        on_plan(checked)
     stream = resolve_stream(
         aws, answers, reporter, confirm, changes=changes, finding=checked.stream
     )

@@ -45,17 +45,14 @@ class Finish:
             self.wizard.prompter.say(line)
 
     def run(self) -> int:
-        from ddbwizard.core import placeholder_stream_arn, review
+        from ddbwizard.core import placeholder_note, placeholder_stream_arn, review
 
         self.wizard.title("review")
         arn = self.stream_arn
         if arn is None:
             account = self.connection.identity.account
             arn = placeholder_stream_arn(self.connection.aws, self.answers, account)
-            self.say(
-                "The table has no stream yet: the template shows a placeholder for its ARN, "
-                "which the deploy step fills in once the stream is enabled."
-            )
+            self.say(*wrapped(placeholder_note(self.answers), ""))
         shown = review(self.answers, arn)
         self.summary(shown)
         if self.next_step(shown) == "save":

@@ -55,7 +55,7 @@ class Options:
 class DeployFns:
     """The engine's deploy calls; tests swap in fakes (a stack that fails, a Stubber)."""
 
-    plan: Callable[..., core.Deployment] = core.plan_deploy
+    prepare: Callable[..., core.Prepared] = core.prepare_deploy
     execute: Callable[..., core.Outcome] = core.execute_deploy
     unchanged: Callable[..., core.Outcome] = core.unchanged
 
@@ -124,8 +124,12 @@ class WizardApp(App[int]):
 
     @property
     def stream_arn(self) -> str:
-        assert self.state.stream is not None, "resolve the stream first"
-        return self.state.stream.arn
+        """The table's stream ARN; before Deploy enables a new stream, its placeholder."""
+        if self.state.stream is not None:
+            return self.state.stream.arn
+        return core.placeholder_stream_arn(
+            self.connection.aws, self.answers, self.connection.identity.account
+        )
 
     # -- navigation ---------------------------------------------------------------
     def on_mount(self) -> None:
@@ -240,12 +244,10 @@ def make_app(
     return WizardApp(Options(profile, region, endpoint_url, local), connect, **kwargs)
 
 
-def run_tui(args: argparse.Namespace, changes: ChangeLog) -> int:
-    """Run the wizard full-screen; 0 after Done or a quit. SIGTERM and SIGHUP end the app
-    cleanly (the terminal restored) and count as an interrupt; the cli prints what changed."""
+def exit_on_signals(app: WizardApp) -> None:
+    """SIGTERM and SIGHUP end the app as a quit with code 130 (an interrupt), from its loop;
+    outside it (start-up, shut-down) they raise KeyboardInterrupt like Ctrl-C."""
     import signal
-
-    app = make_app(args.profile, args.region, args.endpoint_url, args.local, changes=changes)
 
     def stop(signum: int, frame: Any) -> None:
         import asyncio
@@ -258,6 +260,13 @@ def run_tui(args: argparse.Namespace, changes: ChangeLog) -> int:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), stop)
+
+
+def run_tui(args: argparse.Namespace, changes: ChangeLog) -> int:
+    """Run the wizard full-screen; 0 after Done or a quit. SIGTERM and SIGHUP end the app
+    cleanly (the terminal restored) and count as an interrupt; the cli prints what changed."""
+    app = make_app(args.profile, args.region, args.endpoint_url, args.local, changes=changes)
+    exit_on_signals(app)
     try:
         code = app.run()
     finally:

@@ -61,6 +61,13 @@ class ReviewReady(Message):
 
 
 @dataclass
+class PlanAnnounced(Message):
+    """The mutations a deploy is about to make, in order, before the first one."""
+
+    mutations: tuple[str, ...]
+
+
+@dataclass
 class Planned(Message):
     deployment: Deployment
 

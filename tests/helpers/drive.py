@@ -53,12 +53,12 @@ async def drive_to(pilot: Pilot[Any], step: str, table: str = "customers") -> No
     await until(pilot, lambda: isinstance(app.screen, StreamScreen))
     if target == 2:
         return
-    if app.state.stream is None:
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
-        await pilot.press("enter")
-    await until(pilot, lambda: app.state.stream is not None)
-    await pilot.press("ctrl+n")
+    assert app.state.table is not None
+    if app.state.table.stream_enabled:
+        await until(pilot, lambda: app.state.stream is not None)  # read, nothing changed
+        await pilot.press("ctrl+n")
+    else:
+        await pilot.press("enter")  # the view type: Deploy enables the stream
     await until(pilot, lambda: isinstance(app.screen, MappingScreen))
     if target == 3:
         return
@@ -74,10 +74,22 @@ async def drive_to(pilot: Pilot[Any], step: str, table: str = "customers") -> No
     await until(
         pilot,
         lambda: (
-            isinstance(app.screen, DeployScreen)
-            and not app.screen.query_one("#next", Button).disabled
+            isinstance(app.screen, ConfirmModal)
+            or (
+                isinstance(app.screen, DeployScreen)
+                and not app.screen.query_one("#next", Button).disabled
+            )
         ),
     )
+    if isinstance(app.screen, ConfirmModal):  # enable the table's stream, every check passed
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DeployScreen)
+                and not app.screen.query_one("#next", Button).disabled
+            ),
+        )
     if target == 6:
         return
     await pilot.press("enter")

@@ -11,8 +11,9 @@ from typing import Any, cast
 from ddbwizard.core.aws.values import Identity, LogLine, MappingInfo, TableInfo
 from ddbwizard.core.deploy.changeset import Change, Plan
 from ddbwizard.core.deploy.execute import DeployFailed
-from ddbwizard.core.engine import Connection, Deployment, Outcome
+from ddbwizard.core.engine import Connection, Deployment, Outcome, Prepared
 from ddbwizard.core.report import Reporter, StackEvent
+from ddbwizard.core.stream import resolve_stream
 from ddbwizard.tui.app import DeployFns, WizardApp, make_app
 
 ACCOUNT = "111122223333"
@@ -148,11 +149,17 @@ class FakeDeploy:
     plans: list[bool] = field(default_factory=list)  # replace_failed of each plan call
 
     def fns(self) -> DeployFns:
-        return DeployFns(plan=self.plan, execute=self.execute, unchanged=self.unchanged)
+        return DeployFns(prepare=self.prepare, execute=self.execute, unchanged=self.unchanged)
 
-    def plan(
-        self, aws: Any, answers: Any, stream_arn: str, reporter: Reporter, **kw: Any
-    ) -> Deployment:
+    def prepare(
+        self, aws: Any, answers: Any, reporter: Reporter, account: str, confirm: Any, **kw: Any
+    ) -> Prepared:
+        """The checks pass; the stream as the engine resolves it (enabled after `confirm`, on
+        the fake facade); the change set is this plan."""
+        stream = resolve_stream(aws, answers, reporter, confirm, changes=kw.get("changes"))
+        return Prepared(cast(Any, None), stream, self.plan(answers, reporter, **kw))
+
+    def plan(self, answers: Any, reporter: Reporter, **kw: Any) -> Deployment:
         replace_failed = bool(kw.get("replace_failed"))
         self.plans.append(replace_failed)
         if self.needs_replace and not replace_failed:

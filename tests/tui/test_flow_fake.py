@@ -38,6 +38,27 @@ async def test_the_whole_flow_ends_on_done_with_outputs(tmp_path: Path) -> None:
     assert app.return_code == 0
 
 
+async def test_the_stream_is_enabled_only_at_deploy_and_cancelling_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    aws = FakeAws()
+    app = fake_app(aws, answers_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await drive_to(pilot, "review")
+        assert aws.enabled == []  # the Stream step only read the table
+        assert "stream/" in app.stream_arn  # the review's template holds a placeholder
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DeployScreen))
+        screen = app.screen
+        status = screen.query_one("#deploy-status", Static)
+        await until(pilot, lambda: "Nothing was changed" in str(status.render()))
+        assert aws.enabled == []
+        assert not app.changes.changed
+        assert screen.query_one("#next", Button).disabled
+
+
 async def test_inline_validation_and_back_keep_values(tmp_path: Path) -> None:
     app = fake_app(answers_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -91,6 +112,8 @@ async def test_a_rolled_back_stack_is_replaced_only_when_asked(tmp_path: Path) -
     async with app.run_test(size=(100, 30)) as pilot:
         await drive_to(pilot, "review")
         await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))  # the stream first
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DeployScreen))
         screen = app.screen
         await until(pilot, lambda: screen.query_one("#failure").display)
@@ -103,7 +126,7 @@ async def test_a_rolled_back_stack_is_replaced_only_when_asked(tmp_path: Path) -
 async def test_an_empty_change_set_goes_to_done(tmp_path: Path) -> None:
     app = fake_app(deploy=FakeDeploy(empty=True), answers_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await drive_to(pilot, "review")
+        await drive_to(pilot, "review", table="orders")  # its stream is reused
         await pilot.press("ctrl+n")
         await until(pilot, lambda: isinstance(app.screen, DoneScreen))
         assert app.state.outcome is not None

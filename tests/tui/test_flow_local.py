@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Button, Collapsible, Input, RichLog, Select
+from textual.widgets import Button, Collapsible, Input, RichLog, Select, Static
 
 from ddbwizard.cli import main
 from ddbwizard.core.engine import Connection
@@ -35,17 +35,11 @@ async def test_enable_configure_deploy_and_see_the_echo(
     app = make_app(local=True, connect=local_connect, answers_dir=tmp_path, log_interval=0.3)
     async with app.run_test(size=(100, 30)) as pilot:
         await _to_stream(pilot, app)
-        await pilot.press("down", "enter")  # NEW_IMAGE; Enter asks to enable
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
-        assert "customers" in app.screen.message  # type: ignore[attr-defined]
-        await pilot.press("enter")
-        await until(pilot, lambda: app.state.stream is not None)
-        assert app.state.stream is not None
-        assert app.state.stream.view_type == "NEW_IMAGE"
-        await pilot.press("c")
-        assert app.clipboard == app.state.stream.arn
-        await pilot.press("enter")
+        await pilot.press("down", "enter")  # NEW_IMAGE: enabled at the Deploy step
         await until(pilot, lambda: isinstance(app.screen, MappingScreen))
+        assert app.state.stream is None
+        assert app.answers.stream.view_type == "NEW_IMAGE"
+        assert not app.connection.aws.describe_table("customers").stream_enabled
         screen = app.screen
         batch = screen.query_one("#q-mapping-batch-size").query_one(Input)
         batch.value = "25"
@@ -67,6 +61,9 @@ async def test_enable_configure_deploy_and_see_the_echo(
         assert (tmp_path / "customers-echo.template.json").exists()
         await pilot.press("ctrl+n")
         assert (tmp_path / "ddbwizard-customers-echo.yaml").exists()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=30)
+        assert "customers" in app.screen.message  # type: ignore[attr-defined]
+        await pilot.press("enter")
         await until(
             pilot,
             lambda: (
@@ -75,6 +72,8 @@ async def test_enable_configure_deploy_and_see_the_echo(
             ),
             timeout=30,
         )
+        assert app.state.stream is not None
+        assert app.state.stream.view_type == "NEW_IMAGE"
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DoneScreen), timeout=60)
         outcome = app.state.outcome
@@ -96,16 +95,24 @@ async def test_enable_configure_deploy_and_see_the_echo(
 
 
 async def test_a_declined_confirmation_changes_nothing(
-    local_connect: Callable[..., Connection],
+    local_connect: Callable[..., Connection], tmp_path: Path
 ) -> None:
-    app = make_app(local=True, connect=local_connect)
+    app = make_app(local=True, connect=local_connect, answers_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await _to_stream(pilot, app)
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("enter", "ctrl+n", "ctrl+n")  # the view type, Trigger, Function
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=30)
         await pilot.press("escape")
-        await until(pilot, lambda: not app.screen.query_one("#enable", Button).disabled)
-        assert isinstance(app.screen, StreamScreen)
+        await until(
+            pilot,
+            lambda: (
+                "Nothing was changed"
+                in str(app.screen.query_one("#deploy-status", Static).render())
+            ),
+        )
+        assert isinstance(app.screen, DeployScreen)
         assert app.state.stream is None
         assert not app.connection.aws.describe_table("customers").stream_enabled
         assert not app.changes.changed

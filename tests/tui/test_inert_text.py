@@ -319,7 +319,7 @@ async def test_a_read_only_answers_folder_is_a_notification_and_another_folder_w
 ) -> None:
     app = fake_app(answers_dir=read_only)
     async with app.run_test(size=(100, 30)) as pilot:
-        await drive_to(pilot, "review")
+        await drive_to(pilot, "review", table="orders")  # its stream is reused: no question
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         answers = app.answers
@@ -352,7 +352,7 @@ async def test_a_read_only_answers_folder_is_a_notification_and_another_folder_w
         box.value = str(other)
         await pilot.press("enter")  # retries the deploy's save, then goes on
         await until(pilot, lambda: isinstance(app.screen, DeployScreen))
-        assert (other / "ddbwizard-customers-echo.yaml").exists()
+        assert (other / "ddbwizard-orders-echo.yaml").exists()
         assert app.answers is answers
 
 

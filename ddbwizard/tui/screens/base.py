@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ddbwizard.core import StepId
 from ddbwizard.tui.widgets.steps_bar import StepsBar
@@ -46,6 +47,27 @@ class StepScreen(Screen[None]):
     def recover(self, group: str, error: BaseException) -> bool:
         """Handle a failed worker in place (True), or let the app show the error dialog."""
         return False
+
+    def confirm_from_worker(self, question: str, yes: str = "Yes", no: str = "Cancel") -> bool:
+        """An engine confirmation, asked on a worker thread: the dialog shows on the UI
+        thread and the worker waits for the answer (a cancelled worker gets "no")."""
+        from ddbwizard.tui.screens.modals import ConfirmModal
+
+        answer: Future[bool] = Future()
+        worker = get_current_worker()
+
+        def show() -> None:
+            self.app.push_screen(
+                ConfirmModal(question, yes=yes, no=no), lambda ok: answer.set_result(bool(ok))
+            )
+
+        self.app.call_from_thread(show)
+        while True:
+            try:
+                return answer.result(timeout=0.2)
+            except FutureTimeout:
+                if worker.is_cancelled:
+                    return False
 
     def action_back(self) -> None:
         self.wizard.back()

@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, ProgressBar, Static
 
-from ddbwizard.core import ConfirmationRequired, DeployFailed, Deployment, inert
+from ddbwizard.core import ConfirmationRequired, Declined, DeployFailed, Deployment, inert
 from ddbwizard.tui import messages
 from ddbwizard.tui.reporter import TuiReporter
 from ddbwizard.tui.screens.base import StepScreen
-from ddbwizard.tui.widgets.text import outside
+from ddbwizard.tui.widgets.text import joined, outside
 
 ACTION_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red"}
 
@@ -42,7 +42,10 @@ class DeployScreen(StepScreen):
             yield Static(
                 Text.assemble("Deploy stack ", (inert(stack), "bold")), classes="step-title"
             )
-            yield Static("Making the change set…", id="deploy-status", classes="status-line")
+            yield Static(
+                "Checking everything first (reads only)…", id="deploy-status", classes="status-line"
+            )
+            yield Static("", id="plan")
             yield DataTable(id="changes", cursor_type="none")
             with Horizontal(id="progress-row"):
                 yield ProgressBar(id="progress", show_eta=False)
@@ -64,16 +67,29 @@ class DeployScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
     def make_plan(self, replace_failed: bool) -> None:
+        """Every check first (reads only), then the stream if the table has none (after the
+        user agrees), then the change set."""
         app = self.wizard
-        deployment = app.deploy_fns.plan(
+        prepared = app.deploy_fns.prepare(
             app.connection.aws,
             app.answers,
-            app.stream_arn,
             TuiReporter(self),
+            app.connection.identity.account,
+            lambda question: self.confirm_from_worker(question, yes="Enable", no="Cancel"),
             changes=app.changes,
             replace_failed=replace_failed,
+            on_plan=lambda checked: self.post_message(messages.PlanAnnounced(checked.mutations)),
         )
-        self.post_message(messages.Planned(deployment))
+        self.post_message(messages.StreamResolved(prepared.stream))
+        self.post_message(messages.Planned(prepared.deployment))
+
+    def on_plan_announced(self, message: messages.PlanAnnounced) -> None:
+        lines = [Text("Every check passed. The plan, in order:", "bold")]
+        lines += [outside(f"  {n}. {m}") for n, m in enumerate(message.mutations, start=1)]
+        self.query_one("#plan", Static).update(joined(lines))
+
+    def on_stream_resolved(self, message: messages.StreamResolved) -> None:
+        self.wizard.state.stream = message.resolution
 
     def on_planned(self, message: messages.Planned) -> None:
         self.deployment = message.deployment
@@ -173,6 +189,10 @@ class DeployScreen(StepScreen):
 
     def recover(self, group: str, error: BaseException) -> bool:
         self._stop_clock()
+        if group == "plan" and isinstance(error, Declined):
+            self._status("Nothing was changed. Escape goes back to the review.")
+            self.notify(inert(error, multiline=True), title="Nothing was changed", markup=False)
+            return True
         if group == "plan" and isinstance(error, ConfirmationRequired):
             self._fail(str(error), replace=True)
             return True

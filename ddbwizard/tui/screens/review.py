@@ -88,6 +88,8 @@ class ReviewScreen(StepScreen):
         lines.append(Text("The function's role may:", "bold"))
         lines += [outside(f"  • {sentence}") for sentence in summary.policy]
         lines += [outside(f"⚠ {w}", "yellow") for w in answers.warnings()]
+        if self.wizard.state.stream is None:
+            lines.append(outside(f"ⓘ {core.placeholder_note(answers)}", "cyan"))
         self.query_one("#summary", Static).update(joined(lines))
         self._show_command(saved=False)
         self._show_template()

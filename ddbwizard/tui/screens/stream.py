@@ -1,9 +1,12 @@
-"""Step 3: reuse the table's stream, or choose a view type, confirm, and wait until ENABLED."""
+"""Step 3: reuse the table's stream, or choose the view type of the one Deploy enables.
+
+This step only reads: a new stream is enabled at the Deploy step, once every check has passed
+and the user agrees (plan first, then change).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Future, TimeoutError as FutureTimeout
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,7 +15,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, OptionList, Static
-from textual.worker import get_current_worker
 
 from ddbwizard.core import (
     AnswerProblem,
@@ -25,7 +27,6 @@ from ddbwizard.core import (
 from ddbwizard.tui import messages
 from ddbwizard.tui.reporter import TuiReporter
 from ddbwizard.tui.screens.base import StepScreen
-from ddbwizard.tui.screens.modals import ConfirmModal
 from ddbwizard.tui.widgets.question import QuestionField
 from ddbwizard.tui.widgets.text import joined, outside
 
@@ -51,7 +52,8 @@ class StreamScreen(StepScreen):
                 yield Static(
                     Text(
                         f"Table {name} has no stream yet. Choose what each record carries; "
-                        "ddbwizard enables the stream after you confirm."
+                        "the Deploy step enables the stream, once every check has passed and "
+                        "you agree."
                     ),
                     classes="intro",
                 )
@@ -59,9 +61,9 @@ class StreamScreen(StepScreen):
             yield Static("", id="stream-status", classes="status-line")
             yield Static("", id="stream-result", classes="result-box")
             with Horizontal(classes="buttons"):
-                if not has_stream:
-                    yield Button("Enable stream", variant="warning", id="enable", compact=True)
-                yield Button("Next", variant="primary", id="next", compact=True, disabled=True)
+                yield Button(
+                    "Next", variant="primary", id="next", compact=True, disabled=has_stream
+                )
 
     def on_mount(self) -> None:
         self.query_one("#stream-result").display = False
@@ -83,47 +85,26 @@ class StreamScreen(StepScreen):
                 return
         event.field.show_problem(event.problem)
 
-    @on(Button.Pressed, "#enable")
     @on(OptionList.OptionSelected)
-    def _enable(self) -> None:
-        self.resolve()
+    def _chosen(self) -> None:
+        self.action_next()
 
     def resolve(self) -> None:
-        for button in self.query("#enable").results(Button):
-            button.disabled = True
         self._status("Checking the table…")
         self.run_resolve()
 
     @work(thread=True, exclusive=True, group="stream", exit_on_error=False)
     def run_resolve(self) -> None:
+        """The table has a stream: read its ARN and readers (this changes nothing)."""
         app = self.wizard
         resolution = resolve_stream(
             app.connection.aws,
             app.answers,
             TuiReporter(self),
-            self._confirm_from_worker,
+            lambda question: self.confirm_from_worker(question, yes="Reuse it"),
             changes=app.changes,
         )
         self.post_message(messages.StreamResolved(resolution))
-
-    def _confirm_from_worker(self, question: str) -> bool:
-        """Called on the worker thread: show the modal on the UI thread and wait for it."""
-        answer: Future[bool] = Future()
-        worker = get_current_worker()
-
-        def show() -> None:
-            self.app.push_screen(
-                ConfirmModal(question, yes="Enable", no="Cancel"),
-                lambda yes: answer.set_result(bool(yes)),
-            )
-
-        self.app.call_from_thread(show)
-        while True:
-            try:
-                return answer.result(timeout=0.2)
-            except FutureTimeout:
-                if worker.is_cancelled:
-                    return False
 
     def on_report_line(self, message: messages.ReportLine) -> None:
         self._status(message.text, warn=message.kind == "warn")
@@ -159,23 +140,18 @@ class StreamScreen(StepScreen):
         result.update(joined(lines))
         result.display = True
         self._status("")
-        for widget in self.query(".intro, QuestionField, #enable"):
+        for widget in self.query(".intro, QuestionField"):
             widget.display = False
         next_button = self.query_one("#next", Button)
         next_button.disabled = False
         next_button.focus()
 
     def recover(self, group: str, error: BaseException) -> bool:
-        if group == "stream" and isinstance(error, Declined):
-            self._status("")
-            for button in self.query("#enable").results(Button):
-                button.disabled = False
-            self.notify(inert(error, multiline=True), title="Nothing was changed", markup=False)
-            return True
         if group == "stream":
             self._status("")
-            for button in self.query("#enable").results(Button):
-                button.disabled = False
+        if group == "stream" and isinstance(error, Declined):
+            self.notify(inert(error, multiline=True), title="Nothing was changed", markup=False)
+            return True
         return False
 
     def _status(self, text: str, warn: bool = False) -> None:
@@ -185,14 +161,15 @@ class StreamScreen(StepScreen):
     def action_copy_arn(self) -> None:
         stream = self.wizard.state.stream
         if stream is None:
-            self.notify("No stream yet", severity="warning")
+            self.notify("No stream yet: the Deploy step enables it", severity="warning")
             return
         self.app.copy_to_clipboard(stream.arn)
         self.notify(inert(stream.arn), title="Stream ARN copied", markup=False)
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
-        if self.wizard.state.stream is not None:
+        state = self.wizard.state
+        if state.stream is not None or (state.table is not None and not state.table.stream_enabled):
             self.wizard.next_step(self.STEP)
 
     def commands(self) -> Iterable[SystemCommand]:
