@@ -86,12 +86,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply mapping.filter_patterns to a Lambda DynamoDB Streams event file, offline",
     )
     run.add_argument(
+        "--sample-events",
+        metavar="N",
+        nargs="?",
+        const=5,
+        type=_sample_count,
+        help="print a Lambda DynamoDB Streams event built from at most N items of the table "
+        "(default 5; read only)",
+    )
+    run.add_argument(
+        "--invoke-local",
+        metavar="EVENT",
+        help="run the echo handler on a Lambda DynamoDB Streams event file, filters applied",
+    )
+    run.add_argument(
         "--json", action="store_true", help="print a machine-readable summary on stdout"
     )
     parser.add_argument(
         "--debug", action="store_true", help="show the full Python traceback of an error"
     )
     return parser
+
+
+def _sample_count(text: str) -> int:
+    import argparse
+
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= count <= 100:
+        raise argparse.ArgumentTypeError(f"must be 1 to 100, got {count}")
+    return count
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -110,6 +136,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         "json",
         "format",
         "test_filters",
+        "sample_events",
+        "invoke_local",
     )
     used = [name for name in needs_answers if getattr(args, name)]
     if used and not args.answers:
@@ -117,8 +145,12 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error(f"{flag} needs --answers FILE")
     if args.format and not args.export:
         parser.error("--format goes with --export")
-    exclusive = [f for f in ("export", "dry_run", "destroy", "test_filters") if getattr(args, f)]
-    if args.test_filters and args.logs:
+    exclusive = [
+        f
+        for f in ("export", "dry_run", "destroy", "test_filters", "sample_events", "invoke_local")
+        if getattr(args, f)
+    ]
+    if (args.test_filters or args.sample_events or args.invoke_local) and args.logs:
         exclusive.append("logs")
     if len(exclusive) > 1:
         parser.error(
@@ -166,6 +198,14 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
         from ddbwizard.filtertest import run_test_filters
 
         return run_test_filters(args)
+    if args.answers and args.sample_events:
+        from ddbwizard.sampleevents import run_sample_events
+
+        return run_sample_events(args)
+    if args.answers and args.invoke_local:
+        from ddbwizard.invokelocal import run_invoke_local
+
+        return run_invoke_local(args)
     if args.answers:
         from ddbwizard.headless import run_headless
 

@@ -57,6 +57,12 @@ def run_test_filters(args: argparse.Namespace) -> int:
 
 def read_records(path: Path) -> list[dict[str, Any]]:
     """The records of an event file; a UsageError (exit 2) when it is not such an event."""
+    records: list[dict[str, Any]] = read_event(path)["Records"]
+    return records
+
+
+def read_event(path: Path) -> dict[str, Any]:
+    """An event file's event, its Records checked; a UsageError (exit 2) when it is not one."""
     event = read_json_file(path, "an event file")
     records = event.get("Records") if isinstance(event, dict) else None
     if not isinstance(records, list):
@@ -66,7 +72,8 @@ def read_records(path: Path) -> list[dict[str, Any]]:
             raise UsageError(
                 f"{inert(str(path))}: Records[{index}] must be an object, got {shown(record)}"
             )
-    return records
+    checked: dict[str, Any] = event
+    return checked
 
 
 def judge(patterns: Sequence[Mapping[str, Any]], record: Mapping[str, Any]) -> Verdict:

@@ -16,8 +16,8 @@ from ddbwizard.core import (
     ChangeLog,
     ConfirmationRequired,
     UsageError,
+    answers_for_run,
     limits,
-    load_answers,
     write_atomic,
 )
 from ddbwizard.lines import LineReporter
@@ -42,19 +42,12 @@ class Run:
         raise ConfirmationRequired(message, "Nothing was changed. Re-run with --yes to confirm.")
 
 
-def _answers_with_flags(args: argparse.Namespace) -> Answers:
-    answers = load_answers(Path(args.answers))
-    overrides = {
-        f"aws.{key}": getattr(args, key)
-        for key in ("profile", "region", "endpoint_url")
-        if getattr(args, key)
-    }
-    return answers.with_values(overrides) if overrides else answers
-
-
 def run_headless(args: argparse.Namespace, changes: ChangeLog) -> int:
     """The run; the caller (cli) prints the change log on every way out."""
-    run = Run(args, _answers_with_flags(args), changes)
+    answers = answers_for_run(
+        Path(args.answers), profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
+    )
+    run = Run(args, answers, changes)
     for warning in run.answers.warnings():
         run.reporter.warn(warning)
     if args.export and run.answers.stream.arn:

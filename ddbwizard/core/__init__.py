@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     )
     from ddbwizard.core.aws.facade import (
         Aws as Aws,
+        make_session as make_session,
     )
     from ddbwizard.core.aws.values import (
         LogLine as LogLine,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         Prepared as Prepared,
         Review as Review,
         announce_plan as announce_plan,
+        answers_for_run as answers_for_run,
         answers_path as answers_path,
         connect as connect,
         destroy as destroy,
@@ -99,6 +101,11 @@ if TYPE_CHECKING:
         questions_for as questions_for,
         start_answers as start_answers,
     )
+    from ddbwizard.core.model.samples import (
+        SampleTable as SampleTable,
+        placeholder_item as placeholder_item,
+        sample_event as sample_event,
+    )
     from ddbwizard.core.model.validation import (
         shown as shown,
     )
@@ -115,6 +122,13 @@ if TYPE_CHECKING:
         build_template as build_template,
         render_checked as render_checked,
     )
+    from ddbwizard.core.template.environment import (
+        function_environment as function_environment,
+        lambda_environment as lambda_environment,
+    )
+    from ddbwizard.core.template.handlers import (
+        handler_source as handler_source,
+    )
     from ddbwizard.core.text import (
         inert as inert,
         redact as redact,
@@ -124,13 +138,13 @@ _HOME = {
     "ddbwizard.core.aws.errors": (
         "AwsConfigError", "CredentialsError", "EndpointUnreachable", "no_tables_error",
     ),
-    "ddbwizard.core.aws.facade": ("Aws",),
+    "ddbwizard.core.aws.facade": ("Aws", "make_session"),
     "ddbwizard.core.aws.values": ("LogLine", "MappingInfo", "TableInfo"),
     "ddbwizard.core.changes": ("Change", "ChangeLog"),
     "ddbwizard.core.deploy.execute": ("DeployFailed",),
     "ddbwizard.core.engine": (
         "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Prepared", "Review",
-        "announce_plan", "prepare_deploy",
+        "announce_plan", "answers_for_run", "prepare_deploy",
         "answers_path", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
     ),
@@ -142,6 +156,7 @@ _HOME = {
     "ddbwizard.core.model.answers": ("Answers", "json_schema", "load_answers"),
     "ddbwizard.core.model.documents": ("read_json_file", "write_atomic"),
     "ddbwizard.core.model.filters": ("matching_patterns", "passes"),
+    "ddbwizard.core.model.samples": ("SampleTable", "placeholder_item", "sample_event"),
     "ddbwizard.core.model.questions": (
         "BY_ID", "STEP_TITLES", "STEPS", "AnswerProblem", "Choice", "Question", "StepId",
         "questions_for", "start_answers",
@@ -150,6 +165,8 @@ _HOME = {
     "ddbwizard.core.report": ("Reporter", "StackEvent"),
     "ddbwizard.core.stream": ("Declined", "StreamResolution", "resolve_stream"),
     "ddbwizard.core.template.build": ("build_template", "render_checked"),
+    "ddbwizard.core.template.environment": ("function_environment", "lambda_environment"),
+    "ddbwizard.core.template.handlers": ("handler_source",),
     "ddbwizard.core.text": ("inert", "redact"),
 }  # fmt: skip
 _MODULES = {"limits": "ddbwizard.core.model.limits"}  # names that are modules themselves

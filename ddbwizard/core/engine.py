@@ -168,6 +168,23 @@ def placeholder_stream_arn(aws: Aws, answers: Answers, account: str) -> str:
     )
 
 
+def answers_for_run(
+    path: Path,
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> Answers:
+    """An answers file, with the command line's --profile, --region and --endpoint-url over
+    its `aws` section (the flags win, as in the AWS CLI)."""
+    from ddbwizard.core.model.answers import load_answers
+
+    answers = load_answers(path)
+    flags = {"profile": profile, "region": region, "endpoint_url": endpoint_url}
+    overrides = {f"aws.{key}": value for key, value in flags.items() if value}
+    return answers.with_values(overrides) if overrides else answers
+
+
 def placeholder_note(answers: Answers) -> str:
     """What a review says while the table has no stream yet (one wording, every wizard)."""
     return (

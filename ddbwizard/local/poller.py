@@ -2,43 +2,41 @@
 
 moto stores functions and event source mappings but never runs them. LocalPoller reads each
 enabled mapping's stream like Lambda does, builds the event in Lambda's format, runs the
-python echo handler in this process, and writes its output lines to the function's log group.
+function as Lambda would (local.child: a process of its runtime pulling the event from a
+loopback Runtime API, its code from the artifacts bucket or the inline echo of its runtime),
+and writes its output lines to the function's log group.
 
 Emulated: StartingPosition (first read), BatchSize, State (Enabled only), FilterCriteria
 (with core.model.filters, the matcher the answers file is checked with: records that do not
 pass are not delivered, and a batch with none is not invoked), the function's environment
-variables.
+variables and Lambda's, its timeout (the process is killed: Sandbox.Timedout).
 Not emulated: batching windows, parallelization, retries (a failing batch is logged and
 skipped), bisecting, on-failure destinations, tumbling windows, record age.
-A function deployed with the nodejs handler also runs the python echo handler: both
-handlers write the same lines by design.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
-import io
 import json
 import logging
-import os
-import sys
+import shutil
+import tempfile
 import threading
 import time
-import traceback
-import types
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
 from ddbwizard.core.aws.errors import error_code
+from ddbwizard.core.errors import DdbWizardError
 from ddbwizard.core.model import filters
-from ddbwizard.core.template.handlers import template_path
+from ddbwizard.local.child import ChildRuntime, FunctionProcess
+from ddbwizard.local.code import LocalCode
+from ddbwizard.local.runtime_api import FunctionError
 
 if TYPE_CHECKING:
     from ddbwizard.core.aws.facade import Aws
@@ -48,7 +46,6 @@ log = logging.getLogger(__name__)
 BATCHES_PER_TICK = 10  # per shard and poll, so one busy stream cannot starve the others
 MAX_PUT_EVENTS = 1_000
 MAX_PUT_BYTES = 900_000  # PutLogEvents takes 1 MB, counting 26 bytes an event
-_MISSING = object()
 
 
 # -- the event -------------------------------------------------------------------------
@@ -110,89 +107,43 @@ def _pattern(entry: Any) -> dict[str, Any] | None:
     return pattern
 
 
-# -- the handler -------------------------------------------------------------------------
-def echo_handler_source() -> tuple[str, str]:
-    """(source text, file name) of the python echo handler, as core.handlers finds it."""
-    path = template_path("python")
-    return path.read_text(encoding="utf-8"), str(path)
+# -- the function ------------------------------------------------------------------------
+def function_env(function: Mapping[str, Any], region: str, stream: str) -> dict[str, str]:
+    """The environment Lambda gives the function: its own variables and Lambda's."""
+    name = str(function["FunctionName"])
+    logging_config = function.get("LoggingConfig") or {}
+    env = {
+        **(function.get("Environment") or {}).get("Variables", {}),
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.get("MemorySize") or 128),
+        "AWS_LAMBDA_LOG_GROUP_NAME": logging_config.get("LogGroup") or f"/aws/lambda/{name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.get('Runtime', '')}",
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+    }
+    if logging_config.get("LogFormat"):
+        env["AWS_LAMBDA_LOG_FORMAT"] = logging_config["LogFormat"]
+    if logging_config.get("ApplicationLogLevel"):
+        env["AWS_LAMBDA_LOG_LEVEL"] = logging_config["ApplicationLogLevel"]
+    return env
 
 
-class _Proxy:
-    """A stand-in for a module (sys, os) with some attributes replaced."""
-
-    def __init__(self, real: types.ModuleType, **replaced: Any) -> None:
-        self._real = real
-        self.__dict__.update(replaced)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-
-@dataclass
-class _Context:
-    function_name: str
-    invoked_function_arn: str
-    memory_limit_in_mb: int
-    log_group_name: str
-    log_stream_name: str
-    timeout_ms: int
-    function_version: str = "$LATEST"
-
-    def __post_init__(self) -> None:
-        self.aws_request_id = str(uuid.uuid4())
-        self._deadline = time.monotonic() + self.timeout_ms / 1000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
-
-
-class EchoHandler:
-    """The python echo handler, loaded once, run in this process with its output captured.
-
-    Its module-level `sys` and `os` are replaced during a call (under a lock) by stand-ins
-    whose `stdout` is a buffer and whose `environ` is the function's environment, so the
-    process's real stdout (a TUI, a terminal) and os.environ are never touched.
-    """
-
-    def __init__(self) -> None:
-        source, filename = echo_handler_source()
-        self.module = types.ModuleType("ddbwizard_local_echo")
-        self.module.__file__ = filename
-        exec(compile(source, filename, "exec"), self.module.__dict__)
-        self._lock = threading.Lock()
-
-    def __call__(
-        self, event: dict[str, Any], context: _Context, env: Mapping[str, str], name: str
-    ) -> tuple[list[str], Any]:
-        """Run the handler; (its output lines, its return value). Raises what it raises."""
-        buffer = io.BytesIO()
-        out = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n", write_through=True)
-        namespace = self.module.__dict__
-        function = namespace.get(name) or namespace["handler"]
-        with self._lock:
-            saved = {k: namespace.get(k, _MISSING) for k in ("sys", "os", "print")}
-            namespace["sys"] = _Proxy(sys, stdout=out)
-            namespace["os"] = _Proxy(os, environ=dict(env))
-            namespace["print"] = functools.partial(print, file=out)
-            try:
-                result = function(event, context)
-            finally:
-                for key, value in saved.items():
-                    if value is _MISSING:
-                        namespace.pop(key, None)
-                    else:
-                        namespace[key] = value
-                out.flush()
-        text = buffer.getvalue().decode("utf-8", "replace")
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        return lines, result
+def _error_line(error: FunctionError | None) -> str:
+    """The log line of a failed invocation, in Lambda's JSON shape."""
+    kind, message = (error.error_type, error.message) if error else ("Unknown", "")
+    return json.dumps({"errorMessage": message, "errorType": kind})
 
 
 # -- the poller --------------------------------------------------------------------------
 def is_stream_arn(arn: str) -> bool:
     return ":dynamodb:" in arn and "/stream/" in arn
+
+
+def _table_of(stream_arn: str) -> str:
+    """arn:...:table/<table>/stream/<label> -> <table>."""
+    return stream_arn.split(":table/", 1)[-1].split("/stream/", 1)[0]
 
 
 class LocalPoller:
@@ -207,7 +158,9 @@ class LocalPoller:
         self._aws = aws
         self._interval = interval
         self._positions: dict[str, dict[str, str]] = {}  # mapping uuid -> shard -> iterator
-        self._handler: EchoHandler | None = None
+        self._code: LocalCode | None = None
+        self._scratch: Path | None = None
+        self._runtimes: dict[str, tuple[FunctionProcess, ChildRuntime]] = {}  # by function ARN
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.errors: list[str] = []
@@ -224,10 +177,17 @@ class LocalPoller:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop polling, end every function's process and remove the scratch folder."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        for _, runtime in self._runtimes.values():
+            runtime.close()
+        self._runtimes.clear()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch, self._code = None, None
 
     def __enter__(self) -> LocalPoller:
         self.start()
@@ -326,43 +286,47 @@ class LocalPoller:
         name = function["FunctionName"]
         group = f"/aws/lambda/{name}"
         stream = time.strftime("%Y/%m/%d/[$LATEST]local", time.gmtime())
-        context = _Context(
-            function_name=name,
-            invoked_function_arn=function["FunctionArn"],
-            memory_limit_in_mb=int(function.get("MemorySize") or 128),
-            log_group_name=group,
-            log_stream_name=stream,
-            timeout_ms=int(function.get("Timeout") or 3) * 1000,
-        )
-        env = {
-            **(function.get("Environment") or {}).get("Variables", {}),
-            "AWS_LAMBDA_FUNCTION_NAME": name,
-            "AWS_REGION": region,
-            "AWS_LAMBDA_LOG_GROUP_NAME": group,
-            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
-        }
-        level = (function.get("LoggingConfig") or {}).get("ApplicationLogLevel")
-        if level:
-            env["AWS_LAMBDA_LOG_LEVEL"] = level
-        entry = str(function.get("Handler") or "index.handler").rsplit(".", 1)[-1]
-        if self._handler is None:
-            self._handler = EchoHandler()
         try:
-            lines, _ = self._handler({"Records": event_records}, context, env, entry)
-        except Exception as exc:
-            lines = [
-                json.dumps(
-                    {
-                        "errorMessage": str(exc),
-                        "errorType": type(exc).__name__,
-                        "requestId": context.aws_request_id,
-                        "stackTrace": traceback.format_exception(exc)[-3:],
-                    }
-                )
-            ]
-            self._note(f"{name} failed on a batch of {len(event_records)}: {exc}")
+            runtime = self._runtime(dict(function), region, stream, _table_of(arn))
+        except DdbWizardError as exc:  # no node, a foreign bootstrap, a failed build
+            self._note(f"{name} cannot run locally: {exc}")
+            self._put_lines(group, stream, [_error_line(FunctionError("Runtime.Local", str(exc)))])
+            return len(event_records)
+        invocation = runtime.invoke({"Records": event_records})
+        lines = invocation.lines
+        if invocation.result.error is not None:
+            error = invocation.result.error
+            lines = [*lines, _error_line(error)]
+            self._note(f"{name} failed on a batch of {len(event_records)}: {error.message}")
         self._put_lines(group, stream, lines)
         return len(event_records)
+
+    def _runtime(
+        self, function: dict[str, Any], region: str, stream: str, table: str
+    ) -> ChildRuntime:
+        """The function's process, (re)made when its code or configuration changed."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="ddbwizard-local-"))
+            self._code = LocalCode(self._aws, self._scratch)
+        assert self._code is not None
+        kind, folder, handler = self._code.resolve(function, table)
+        spec = FunctionProcess(
+            kind=kind,
+            code_dir=folder,
+            handler=handler,
+            env=function_env(function, region, stream),
+            function_arn=function["FunctionArn"],
+            timeout=float(function.get("Timeout") or 3),
+        )
+        current = self._runtimes.get(spec.function_arn)
+        if current is not None and current[0] == spec:
+            return current[1]
+        if current is not None:
+            current[1].close()
+        output = self._scratch / f"{function['FunctionName']}-{len(self._runtimes)}.log"
+        runtime = ChildRuntime(spec, output)
+        self._runtimes[spec.function_arn] = (spec, runtime)
+        return runtime
 
     def _put_lines(self, group: str, stream: str, lines: list[str]) -> None:
         logs = self._aws.client("logs")

@@ -113,9 +113,11 @@ class _State:
             self.changed.notify_all()
             return True
 
-    def fail_init(self, error: FunctionError) -> None:
+    def fail_init(self, error: FunctionError, keep: bool = False) -> None:
+        """Record the error; with `keep`, one already recorded stays."""
         with self.changed:
-            self.init_error = error
+            if not (keep and self.init_error is not None):
+                self.init_error = error
             self.changed.notify_all()
 
     def close(self) -> None:
@@ -154,6 +156,11 @@ class RuntimeApi:
     def init_error(self) -> FunctionError | None:
         """What the runtime posted to ``/runtime/init/error``, if it did."""
         return self._state.init_error
+
+    def runtime_exited(self, error: FunctionError) -> None:
+        """The runtime process is gone: waiting and later invocations get `error`, as after an
+        init error (unless it posted one itself, which is kept)."""
+        self._state.fail_init(error, keep=True)
 
     def invoke(self, event: object, timeout: float) -> InvokeResult:
         """Hand ``event`` to the runtime and wait up to ``timeout`` seconds for its answer.

@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ import pytest
 from ddbwizard.core.aws.facade import Aws
 from ddbwizard.core.errors import UsageError
 from ddbwizard.core.model.filters import matches
+from ddbwizard.core.template.handlers import handler_source
+from ddbwizard.local.child import ChildRuntime, FunctionProcess, Invocation
 from ddbwizard.local.emulator import (
     DEMO_STREAM_LABEL,
     LocalEmulator,
@@ -23,7 +26,7 @@ from ddbwizard.local.emulator import (
     demo_stream_arn,
     require_moto,
 )
-from ddbwizard.local.poller import EchoHandler, LocalPoller, lambda_record, passes_filters
+from ddbwizard.local.poller import LocalPoller, lambda_record, passes_filters
 from tests.helpers.moto_kit import create_function
 
 FUNCTION = "orders-echo"
@@ -126,6 +129,7 @@ def test_the_poller_turns_a_written_item_into_an_echo_line(emulator: LocalEmulat
     aws.put_item("orders", item)
     assert poller.poll_once() == 1
     assert poller.poll_once() == 0
+    poller.stop()  # ends the function's process
     assert poller.errors == []
     lines = echo_lines(aws)
     assert [line["eventName"] for line in lines] == [
@@ -172,6 +176,7 @@ def test_filters_and_disabled_mappings_are_honoured(emulator: LocalEmulator) -> 
     aws.client("lambda").update_event_source_mapping(UUID=uuid, Enabled=False)
     aws.put_item("orders", demo_item())
     assert poller.poll_once() == 0
+    poller.stop()
 
 
 def test_the_poller_filters_with_lambdas_matcher_and_skips_empty_batches(
@@ -185,15 +190,16 @@ def test_the_poller_filters_with_lambdas_matcher_and_skips_empty_batches(
     ]
     make_echo(aws, FilterCriteria={"Filters": [{"Pattern": json.dumps(p)} for p in patterns]})
     batches: list[list[str]] = []
-    invoke = EchoHandler.__call__
+    invoke = ChildRuntime.invoke
 
-    def counting(handler: EchoHandler, event: dict[str, Any], *rest: Any) -> tuple[list[str], Any]:
+    def counting(runtime: ChildRuntime, event: dict[str, Any]) -> Invocation:
         batches.append([record["eventName"] for record in event["Records"]])
-        return invoke(handler, event, *rest)
+        return invoke(runtime, event)
 
-    monkeypatch.setattr(EchoHandler, "__call__", counting)
+    monkeypatch.setattr(ChildRuntime, "invoke", counting)
     poller = LocalPoller(aws)
     assert poller.poll_once() == 2
+    poller.stop()
     assert batches == [["INSERT"], ["MODIFY"]]  # the third batch passes nothing: not invoked
     assert [line["newImage"]["status"] for line in echo_lines(aws)] == ["pending", "paid"]
     assert poller.errors == []
@@ -288,10 +294,18 @@ def test_a_filter_lambda_would_refuse_matches_nothing(pattern: str) -> None:
     assert passes_filters({"Filters": []}, record)
 
 
-def test_the_echo_handler_runs_with_the_function_environment_and_leaves_stdout_alone(
-    capsys: pytest.CaptureFixture[str],
+def test_the_echo_runs_in_a_child_process_with_the_function_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    handler = EchoHandler()
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "index.py").write_text(handler_source("python"), encoding="utf-8")
+
+    def run(env: dict[str, str]) -> Invocation:
+        spec = FunctionProcess("python", code, "index.handler", env, "arn:aws:lambda:x", 30.0)
+        with ChildRuntime(spec, tmp_path / f"out-{len(env)}-{sorted(env)}.log") as runtime:
+            return runtime.invoke({"Records": [record]})
+
     record = lambda_record(
         {
             "eventID": "e1",
@@ -301,16 +315,11 @@ def test_the_echo_handler_runs_with_the_function_environment_and_leaves_stdout_a
         "us-east-1",
         demo_stream_arn("orders"),
     )
-    context: Any = type("Ctx", (), {"aws_request_id": "r"})()
-    lines, result = handler(
-        {"Records": [record]}, context, {"REPORT_BATCH_ITEM_FAILURES": "true"}, "handler"
-    )
-    assert result == {"batchItemFailures": []}
-    assert len(lines) == 1
-    assert json.loads(lines[0])["keys"] == {"pk": "ü"}
-    lines, result = handler({"Records": [record]}, context, {}, "handler")
-    assert result is None
-    quiet, _ = handler({"Records": [record]}, context, {"AWS_LAMBDA_LOG_LEVEL": "ERROR"}, "handler")
-    assert quiet == []
+    reported = run({"REPORT_BATCH_ITEM_FAILURES": "true"})
+    assert reported.result.result() == {"batchItemFailures": []}
+    assert len(reported.lines) == 1
+    assert json.loads(reported.lines[0])["keys"] == {"pk": "ü"}
+    assert run({}).result.result() is None
+    assert run({"AWS_LAMBDA_LOG_LEVEL": "ERROR"}).lines == []
     assert capsys.readouterr().out == ""
     assert "REPORT_BATCH_ITEM_FAILURES" not in os.environ

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from ddbwizard.core.template import build as tpl
+from ddbwizard.core.model.answers import answers_from_data
+from ddbwizard.core.template import artifacts, build as tpl
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "examples" / "templates"
@@ -52,8 +53,25 @@ def checkov_executable() -> str:
     )
 
 
+def packaged_files(folder: Path) -> list[Path]:
+    """The artifacts bucket stack, and a function deployed from it with a statement of yours."""
+    ref = artifacts.ArtifactRef("ddbwizard-artifacts-b1", artifacts.artifact_key("t", "0" * 64))
+    statement = {"Action": ["xray:PutTraceSegments"], "Resource": ["*"]}
+    function = {"handler": "go", "policy_statements": [statement]}
+    answers = answers_from_data({"table": {"name": "t01"}, "function": function})
+    stream = "arn:aws:dynamodb:us-east-1:123456789012:table/t01/stream/2026-01-01T00:00:00.000"
+    texts = {
+        "artifacts.yaml": tpl.render(artifacts.build_artifacts_template()),
+        "packaged.yaml": tpl.render(tpl.build_template(answers, stream, ref)),
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in texts]
+
+
 def template_files(folder: Path) -> list[Path]:
-    """The example goldens plus the whole cfn-lint matrix (a quarter of it as JSON)."""
+    """The example goldens, the packaged-code templates and the whole cfn-lint matrix (a
+    quarter of it as JSON)."""
     matrix = _matrix_module()
     answers = [matrix.matrix_answers(row) for row in matrix.matrix_rows()]
     files = list(matrix.matrix_files(answers, folder))
@@ -61,11 +79,11 @@ def template_files(folder: Path) -> list[Path]:
         copy = folder / f"golden-{golden.name}"
         copy.write_text(golden.read_text(encoding="utf-8"), encoding="utf-8")
         files.append(copy)
-    return files
+    return files + packaged_files(folder)
 
 
 def test_every_skip_has_a_reason() -> None:
-    for logical_id, skips in tpl.CHECKOV_SKIPS.items():
+    for logical_id, skips in {**tpl.CHECKOV_SKIPS, **artifacts.CHECKOV_SKIPS}.items():
         assert skips, logical_id
         for check, reason in skips:
             assert check.startswith("CKV_AWS_")
@@ -95,7 +113,8 @@ def test_checkov_finds_nothing_but_the_documented_skips(tmp_path: Path) -> None:
         f"{c['check_id']} {c['resource']} {c['file_path']}: {c['check_name']}" for c in failed
     )
     assert result.returncode == 0, result.stderr
-    allowed = {check for skips in tpl.CHECKOV_SKIPS.values() for check, _ in skips}
+    every = (*tpl.CHECKOV_SKIPS.values(), *artifacts.CHECKOV_SKIPS.values())
+    allowed = {check for skips in every for check, _ in skips}
     assert skipped
     for check in skipped:
         assert check["check_id"] in allowed, check["check_id"]

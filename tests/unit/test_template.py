@@ -202,7 +202,7 @@ def test_least_privilege(kind: str) -> None:
 # --- function -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("handler", limits.HANDLERS)
+@pytest.mark.parametrize("handler", tuple(handlers.HANDLER_ENTRY))  # the inline echoes
 def test_function(handler: HandlerKind) -> None:
     answers = make(
         {
@@ -300,6 +300,14 @@ MAPPING_CASES: list[tuple[str, Any, dict[str, Any]]] = [
     ("tumbling_window_seconds", 900, {"TumblingWindowInSeconds": 900}),
     ("report_batch_item_failures", True, {"FunctionResponseTypes": ["ReportBatchItemFailures"]}),
     ("metrics", True, {"MetricsConfig": {"Metrics": ["EventCount"]}}),
+    ("tags", {"team": "data"}, {"Tags": [{"Key": "team", "Value": "data"}]}),
+    (
+        "filter_kms_key_arn",
+        "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        {
+            "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        },
+    ),
     (
         "filter_patterns",
         PATTERNS,
@@ -406,7 +414,7 @@ def test_deterministic() -> None:
     )
 
 
-@pytest.mark.parametrize("handler", limits.HANDLERS)
+@pytest.mark.parametrize("handler", tuple(handlers.HANDLER_ENTRY))  # the inline echoes
 def test_yaml_and_json_parse_back_to_the_same_template(handler: HandlerKind) -> None:
     answers = rich_answers().with_values(
         {"function.handler": handler, "function.runtime": limits.DEFAULT_RUNTIME[handler]}
@@ -607,7 +615,9 @@ def matrix_answers(row: dict[str, int]) -> Answers:
         for image in sorted(limits.VIEW_TYPE_IMAGES[view_type]):
             patterns.append({"dynamodb": {image: {"status": {"S": ["PAID"]}}}})
         chosen["mapping.filter_patterns"] = patterns
-    chosen["function.handler"] = chosen["function.runtime"].rstrip("0123456789.x")
+    chosen["function.handler"] = next(
+        h for h in limits.HANDLERS if chosen["function.runtime"] in limits.runtimes_for(h)
+    )
     base = {"table": {"name": table}, "stream": {"arn": stream}}
     return make(chosen, base)
 

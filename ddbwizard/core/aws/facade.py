@@ -25,6 +25,8 @@ from ddbwizard.core.aws.errors import (
     no_region_error,
     unknown_profile_error,
 )
+from ddbwizard.core.aws.s3 import S3
+from ddbwizard.core.aws.sampling import SampleSource, read_sample
 from ddbwizard.core.aws.slow import SlowCalls
 from ddbwizard.core.aws.values import (
     Identity,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodbstreams import DynamoDBStreamsClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
@@ -61,7 +64,7 @@ __all__ = [
 ]
 
 ServiceName = Literal[
-    "cloudformation", "dynamodb", "dynamodbstreams", "lambda", "logs", "sns", "sqs", "sts"
+    "cloudformation", "dynamodb", "dynamodbstreams", "lambda", "logs", "s3", "sns", "sqs", "sts"
 ]
 
 
@@ -151,6 +154,8 @@ class Aws:
     @overload
     def client(self, name: Literal["logs"]) -> CloudWatchLogsClient: ...
     @overload
+    def client(self, name: Literal["s3"]) -> S3Client: ...
+    @overload
     def client(self, name: Literal["sns"]) -> SNSClient: ...
     @overload
     def client(self, name: Literal["sqs"]) -> SQSClient: ...
@@ -190,6 +195,10 @@ class Aws:
     def cloudformation(self) -> CloudFormation:
         """CloudFormation's calls, translated like every other call of this facade."""
         return CloudFormation(self.client("cloudformation"), self.errors)
+
+    def s3(self) -> S3:
+        """S3's calls (the artifacts bucket), each expecting the caller's account as the owner."""
+        return S3(self.client("s3"), lambda: self.identity().account, self.errors)
 
     # -- identity ---------------------------------------------------------------
     def identity(self) -> Identity:
@@ -243,6 +252,10 @@ class Aws:
                     yield TableInfo(name=futures[future], status="UNKNOWN", error=str(exc))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+
+    def sample_items(self, table: str, limit: int) -> SampleSource:
+        """A table's keys, stream and TTL, and at most `limit` items: read only, one Scan page."""
+        return read_sample(self.client("dynamodb"), self.errors, table, limit)
 
     def put_item(self, table: str, item: Mapping[str, Mapping[str, Any]]) -> None:
         """Write one item, given in DynamoDB JSON ({"pk": {"S": "..."}})."""

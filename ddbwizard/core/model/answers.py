@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -31,6 +32,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
@@ -51,6 +53,7 @@ ANSWERS_VERSION = 1
 UNSAFE_RULE = "must not hold control characters, bidi controls or lone surrogates"
 STREAM_ARN_SHAPE = "arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>"
 TAG_TEXT_RULE = "may hold only letters, numbers, spaces and _ . : / = + - @"
+KMS_KEY_ARN_SHAPE = "arn:aws:kms:<region>:<account>:key/<key id>"
 
 
 def _fail(message: str, field: str | None = None) -> PydanticCustomError:
@@ -339,6 +342,21 @@ def _stream_resource_problem(resource: str) -> str | None:
     return None
 
 
+def _kms_key_arn(value: str) -> str:
+    arn = _split_arn(value)
+    if arn is None or arn.service != "kms":
+        raise _fail(f"not a KMS key ARN ({KMS_KEY_ARN_SHAPE}), got {shown(value)}")
+    problem = _partition_problem(arn) or _region_problem(arn)
+    if problem is None and not limits.KMS_KEY_ARN_RE.fullmatch(value):
+        problem = (
+            f"the resource must be key/<key id> (a UUID, or mrk-<32 hex> for a multi-Region "
+            f"key; not an alias), got {shown(arn.resource)}"
+        )
+    if problem:
+        raise _fail(problem)
+    return value
+
+
 def _destination_arn(value: str) -> str:
     arn = _split_arn(value)
     if arn is None or arn.service not in limits.DESTINATION_SERVICES:
@@ -422,6 +440,14 @@ StreamArn = Annotated[
     SafeStr,
     AfterValidator(_stream_arn),
     Field(description=f"pins the stream: {STREAM_ARN_SHAPE}"),
+]
+KmsKeyArn = Annotated[
+    SafeStr,
+    AfterValidator(_kms_key_arn),
+    Field(
+        description="a customer managed KMS key that encrypts the filter criteria "
+        f"({KMS_KEY_ARN_SHAPE}, same region as the stream); the role may decrypt with it"
+    ),
 ]
 DestinationArn = Annotated[
     SafeStr,
@@ -518,11 +544,104 @@ class MappingSettings(_Section):
         limits.TUMBLING_WINDOW_SECONDS.default
     )
     metrics: StrictBool = False
+    tags: Tags | None = None  # None, not (): a template's Metadata shows only chosen options
+    filter_kms_key_arn: KmsKeyArn | None = None
+
+    @property
+    def filter_kms_key_region(self) -> str | None:
+        match = limits.KMS_KEY_ARN_RE.fullmatch(self.filter_kms_key_arn or "")
+        return None if match is None else match["region"]
+
+
+def _iam_action(value: str) -> str:
+    if not limits.IAM_ACTION_RE.fullmatch(value):
+        raise _fail(f"must be an IAM action like s3:GetObject (service:Action), got {shown(value)}")
+    if value == "*" or value.endswith(":*"):
+        raise _fail(f"name the actions the function needs, not every action: got {shown(value)}")
+    return value
+
+
+def _iam_resource(value: str) -> str:
+    if value != "*" and not (value.startswith("arn:") and value.count(":") >= 5):
+        raise _fail(f'must be an ARN (arn:<partition>:<service>:...) or "*", got {shown(value)}')
+    return value
+
+
+def _non_empty(value: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        raise _fail("must list at least one")
+    return value
+
+
+IamActions = Annotated[
+    tuple[Annotated[SafeStr, AfterValidator(_iam_action)], ...], AfterValidator(_non_empty)
+]
+IamResources = Annotated[
+    tuple[Annotated[SafeStr, AfterValidator(_iam_resource)], ...], AfterValidator(_non_empty)
+]
+
+
+class PolicyStatement(_Section):
+    """One IAM statement the user adds to the function's role (keys spelled as in IAM)."""
+
+    Effect: Literal["Allow"] = "Allow"
+    Action: IamActions
+    Resource: IamResources
+
+    @model_validator(mode="after")
+    def _star_only_without_resource_type(self) -> PolicyStatement:
+        if "*" not in self.Resource:
+            return self
+        scoped = [a for a in self.Action if a not in limits.STAR_RESOURCE_ACTIONS]
+        if scoped:
+            raise _fail(
+                f'"*" is allowed only for actions that have no resource type (such as '
+                f"xray:PutTraceSegments, cloudwatch:PutMetricData); {', '.join(scoped)} "
+                "must name the ARNs they act on",
+                "Resource",
+            )
+        return self
+
+
+def _code_path(value: str) -> str:
+    if not value.strip():
+        raise _fail(f"must be a folder (relative to the answers file's folder), got {shown(value)}")
+    return value
+
+
+CodePath = Annotated[
+    SafeStr,
+    AfterValidator(_code_path),
+    Field(description="your handler's folder, relative to the answers file's folder"),
+]
+
+
+def _today(info: ValidationInfo) -> date:
+    """The day runtime deprecations are judged on: the validation context's `today` (tests
+    pin it), else the real one."""
+    context = info.context if isinstance(info.context, Mapping) else {}
+    today = context.get("today")
+    return today if isinstance(today, date) else date.today()
+
+
+def _runtime_in_support(value: Any, info: ValidationInfo) -> Any:
+    """Refuse a runtime Lambda has deprecated, with its date and the runtimes to choose."""
+    if isinstance(value, str) and limits.runtime_deprecated(value, _today(info)):
+        prefix = value.rstrip("0123456789.x")
+        choices = ", ".join(limits.current_runtimes(prefix, _today(info)))
+        raise _fail(
+            f"{value} was deprecated on {limits.RUNTIME_DEPRECATION[value]} (no more security "
+            f"patches, then no creating or updating functions); choose {choices} "
+            f"({limits.RUNTIMES_PAGE})"
+        )
+    return value
 
 
 class Function(_Section):
     handler: limits.Handler = "python"
-    runtime: limits.Runtime = limits.DEFAULT_RUNTIME["python"]
+    runtime: Annotated[limits.Runtime, BeforeValidator(_runtime_in_support)] = (
+        limits.DEFAULT_RUNTIME["python"]
+    )
     architecture: limits.Architecture = "arm64"
     memory_mb: Annotated[StrictInt, _Ranged(limits.MEMORY_MB)] = limits.MEMORY_MB.default
     timeout_seconds: Annotated[StrictInt, _Ranged(limits.TIMEOUT_SECONDS)] = (
@@ -532,6 +651,17 @@ class Function(_Section):
         limits.DEFAULT_LOG_RETENTION_DAYS
     )
     log_level: limits.LogLevel = "INFO"
+    code: CodePath | None = None
+    entry: SafeStr | None = Field(
+        None,
+        description="module.function for python and nodejs (app.handler); for go, the main "
+        "package's folder inside code (default .)",
+    )
+    # None (not an empty list) by default, so an answers file without it saves without it.
+    policy_statements: (
+        Annotated[tuple[PolicyStatement, ...], Field(max_length=limits.MAX_POLICY_STATEMENTS)]
+        | None
+    ) = None
 
     @model_validator(mode="before")
     @classmethod
@@ -546,13 +676,45 @@ class Function(_Section):
 
     @model_validator(mode="after")
     def _runtime_fits_handler(self) -> Function:
-        if not self.runtime.startswith(self.handler):
-            choices = ", ".join(r for r in limits.RUNTIMES if r.startswith(self.handler))
+        choices = limits.runtimes_for(self.handler)
+        if self.runtime not in choices:
             raise _fail(
-                f"{self.runtime} cannot run the {self.handler} handler; choose {choices}",
+                f"{self.runtime} cannot run the {self.handler} handler; choose {', '.join(choices)}",
                 "runtime",
             )
+        problem = _entry_problem(self.handler, self.code, self.entry)
+        if problem:
+            raise _fail(problem, "entry")
         return self
+
+    @property
+    def packaged(self) -> bool:
+        """Deployed from a zip in S3 (your code, or the Go echo) rather than inline code."""
+        return self.code is not None or self.handler == "go"
+
+    @property
+    def go_entry(self) -> str:
+        """The Go main package's folder inside code."""
+        return self.entry or "."
+
+
+def _entry_problem(handler: limits.Handler, code: str | None, entry: str | None) -> str | None:
+    """Why `entry` does not fit the handler and code, or None."""
+    if entry is None:
+        if code is not None and handler != "go":
+            return f"required with code: the {handler} handler as module.function, e.g. app.handler"
+        return None
+    if code is None:
+        return "applies only with code: (the echo handlers have their own entry)"
+    if handler == "go":
+        parts = entry.replace("\\", "/").split("/")
+        if entry.startswith("/") or ".." in parts:
+            return f"must be a folder inside code, got {shown(entry)}"
+        return None
+    pattern = limits.PYTHON_ENTRY_RE if handler == "python" else limits.NODE_ENTRY_RE
+    if not pattern.fullmatch(entry):
+        return f"must be module.function (e.g. app.handler), got {shown(entry)}"
+    return None
 
 
 class Stack(_Section):
@@ -617,9 +779,10 @@ class Answers(_Section):
     def log_group_name(self) -> str:
         return f"/aws/lambda/{self.function_name}"
 
-    def warnings(self) -> tuple[str, ...]:
-        """Settings that are allowed but probably not what the user wants."""
-        found = []
+    def warnings(self, today: date | None = None) -> tuple[str, ...]:
+        """Settings that are allowed but probably not what the user wants (`today` judges
+        runtime deprecations; default: the real day)."""
+        found = list(_option_warnings(self, today or date.today()))
         mapping = self.mapping
         if mapping.max_record_age_seconds > limits.STREAM_RETENTION_SECONDS:
             found.append(
@@ -644,6 +807,24 @@ class Answers(_Section):
     def to_data(self) -> dict[str, Any]:
         """Plain data, as written to an answers file."""
         return self.model_dump(mode="json", exclude_none=True)
+
+
+def _option_warnings(answers: Answers, today: date) -> tuple[str, ...]:
+    """A runtime close to its deprecation; a filter key with no filter to encrypt."""
+    found = []
+    runtime = answers.function.runtime
+    left = limits.runtime_days_left(runtime, today)
+    if left is not None:
+        found.append(
+            f"function.runtime: {runtime} is deprecated on {limits.RUNTIME_DEPRECATION[runtime]} "
+            f"(in {left} days), then functions on it can no longer be created or updated; "
+            f"choose a newer runtime ({limits.RUNTIMES_PAGE})"
+        )
+    if answers.mapping.filter_kms_key_arn and not answers.mapping.filter_patterns:
+        found.append(
+            "mapping.filter_kms_key_arn: there are no filter_patterns for the key to encrypt"
+        )
+    return tuple(found)
 
 
 def _check_version(value: int) -> int:
@@ -672,6 +853,13 @@ def cross_field_problems(answers: Answers) -> list[str]:
             f"mapping.on_failure.arn: is in {destination.region}; the stream is in {region} "
             "(the destination must be in the same region)"
         )
+    key_region = mapping.filter_kms_key_region
+    if key_region and region and key_region != region:
+        problems.append(
+            f"mapping.filter_kms_key_arn: the key is in {key_region}; the stream is in {region} "
+            "(Lambda uses a key of the mapping's region)"
+        )
+    problems.extend(_mapping_tag_count_problems(answers))
     partition_problem = _bucket_partition_problem(answers, region)
     if partition_problem:
         problems.append(partition_problem)
@@ -681,6 +869,21 @@ def cross_field_problems(answers: Answers) -> list[str]:
             for never in filters.pattern_warnings(json.loads(text), stream.view_type)
         )
     return problems
+
+
+def _mapping_tag_count_problems(answers: Answers) -> list[str]:
+    """CloudFormation copies the stack's tags (ddbwizard's own included) onto the mapping,
+    which takes at most limits.MAX_TAGS in all."""
+    if not answers.mapping.tags:
+        return []
+    keys = {key for key, _ in answers.stack.tags} | {key for key, _ in answers.mapping.tags}
+    total = len(keys | {limits.OWNER_TAG_KEY})
+    if total <= limits.MAX_TAGS:
+        return []
+    return [
+        f"mapping.tags: with stack.tags and {limits.OWNER_TAG_KEY} (CloudFormation copies the "
+        f"stack's tags onto the mapping) it would carry {total} tags; at most {limits.MAX_TAGS}"
+    ]
 
 
 def _bucket_partition_problem(answers: Answers, region: str | None) -> str | None:
@@ -740,14 +943,15 @@ def _suggest(key: str, choices: Any) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def answers_from_data(data: Any, source: str | None = None) -> Answers:
-    """Validate plain data into Answers; every problem names its field's path."""
+def answers_from_data(data: Any, source: str | None = None, today: date | None = None) -> Answers:
+    """Validate plain data into Answers; every problem names its field's path. `today` judges
+    runtime deprecations (default: the real day)."""
     if not isinstance(data, dict):
         raise AnswersError(
             [f"must be a mapping with at least table: {{name: ...}}, got {shown(data)}"], source
         )
     try:
-        return Answers.model_validate(data)
+        return Answers.model_validate(data, context={"today": today} if today else None)
     except ValidationError as exc:
         raise AnswersError(format_validation_error(exc, Answers), source) from None
 

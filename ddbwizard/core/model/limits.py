@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, get_args
 
 # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_StreamSpecification.html
@@ -100,12 +101,109 @@ FILTERABLE_RECORD_FIELDS = (
 EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
 
 # Lambda function. https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
-Handler = Literal["python", "nodejs"]
+Handler = Literal["python", "nodejs", "go"]
 HANDLERS: tuple[Handler, ...] = get_args(Handler)
-# Supported, not deprecated runtimes (nodejs20.x was deprecated on 2026-04-30).
-Runtime = Literal["python3.13", "python3.14", "python3.12", "nodejs24.x", "nodejs22.x"]
+# Supported, not deprecated runtimes (nodejs20.x was deprecated on 2026-04-30); Go runs as a
+# `bootstrap` binary on the OS-only runtime.
+Runtime = Literal[
+    "python3.13", "python3.14", "python3.12", "nodejs24.x", "nodejs22.x", "provided.al2023"
+]
 RUNTIMES: tuple[Runtime, ...] = get_args(Runtime)
-DEFAULT_RUNTIME: dict[Handler, Runtime] = {"python": "python3.13", "nodejs": "nodejs24.x"}
+DEFAULT_RUNTIME: dict[Handler, Runtime] = {
+    "python": "python3.13",
+    "nodejs": "nodejs24.x",
+    "go": "provided.al2023",
+}
+RUNTIME_PREFIX: dict[Handler, str] = {"python": "python", "nodejs": "nodejs", "go": "provided"}
+GO_HANDLER_ENTRY = "bootstrap"  # what Lambda's provided runtimes execute
+
+
+def runtimes_for(handler: Handler) -> tuple[Runtime, ...]:
+    """The runtimes that can run `handler`: 'go' -> ('provided.al2023',)."""
+    return tuple(r for r in RUNTIMES if r.startswith(RUNTIME_PREFIX[handler]))
+
+
+# Each runtime's deprecation date on the Lambda runtimes page ("Deprecation date": no more
+# security patches; creating, then updating, functions is blocked some weeks later). A runtime
+# on or past its date is refused; one within RUNTIME_WARN_DAYS of it is warned about.
+# https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported
+RUNTIME_DEPRECATION: dict[str, date] = {
+    "python3.14": date(2029, 6, 30),
+    "python3.13": date(2029, 6, 30),
+    "python3.12": date(2028, 10, 31),
+    "python3.11": date(2026, 6, 30),
+    "python3.10": date(2026, 6, 30),
+    "python3.9": date(2025, 12, 15),
+    "nodejs24.x": date(2028, 4, 30),
+    "nodejs22.x": date(2027, 4, 30),
+    "nodejs20.x": date(2026, 4, 30),
+    "nodejs18.x": date(2025, 9, 1),
+    "provided.al2023": date(2029, 6, 30),
+}
+RUNTIME_WARN_DAYS = 90
+RUNTIMES_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
+
+
+def runtime_deprecated(runtime: str, today: date) -> bool:
+    """True when Lambda deprecated `runtime` on or before `today`."""
+    deprecation = RUNTIME_DEPRECATION.get(runtime)
+    return deprecation is not None and deprecation <= today
+
+
+def runtime_days_left(runtime: str, today: date) -> int | None:
+    """Days until `runtime`'s deprecation when it is within RUNTIME_WARN_DAYS, else None."""
+    deprecation = RUNTIME_DEPRECATION.get(runtime)
+    if deprecation is None or deprecation <= today:
+        return None
+    left = (deprecation - today).days
+    return left if left <= RUNTIME_WARN_DAYS else None
+
+
+def current_runtimes(prefix: str, today: date) -> tuple[Runtime, ...]:
+    """The offered runtimes starting with `prefix` ('python') not deprecated by `today`."""
+    return tuple(r for r in RUNTIMES if r.startswith(prefix) and not runtime_deprecated(r, today))
+
+
+# Your own code (function.code), packaged into a zip and deployed from S3.
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+CODE_UNZIPPED_MAX_BYTES = 262_144_000  # 250 MB unzipped, layers included (S3-based code)
+CODE_MAX_FILES = 20_000  # ddbwizard's sanity bound (not an AWS limit): a stray folder packaged
+# Python module path (app.handler, pkg.app.handler) and a Node.js one (app.handler, src/app.handler).
+PYTHON_ENTRY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+NODE_ENTRY_RE = re.compile(r"(?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_-]+\.[A-Za-z_$][A-Za-z0-9_$]*")
+PYTHON_PLATFORM: dict[Architecture, str] = {
+    "x86_64": "manylinux2014_x86_64",
+    "arm64": "manylinux2014_aarch64",
+}
+
+# The user's own IAM statements (function.policy_statements).
+# https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+IAM_ACTION_RE = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*]+")
+MAX_POLICY_STATEMENTS = 20
+# Actions with no resource type in the Service Authorization Reference: they can only be
+# granted on Resource "*". Any other action needs an ARN (a "*" resource is refused).
+STAR_RESOURCE_ACTIONS: frozenset[str] = frozenset(
+    {
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "cloudwatch:PutMetricData",
+        "cloudwatch:ListMetrics",
+        "cloudwatch:GetMetricData",
+        "sts:GetCallerIdentity",
+        "ec2:DescribeNetworkInterfaces",
+        "dynamodb:ListTables",
+        "dynamodb:ListStreams",
+        "sqs:ListQueues",
+        "sns:ListTopics",
+        "s3:ListAllMyBuckets",
+        "kms:ListAliases",
+        "ssm:DescribeParameters",
+        "secretsmanager:ListSecrets",
+        "secretsmanager:GetRandomPassword",
+    }
+)
 Architecture = Literal["arm64", "x86_64"]
 ARCHITECTURES: tuple[Architecture, ...] = get_args(Architecture)
 MEMORY_MB = IntLimit(128, 10_240, 128, "MB", unit="MB")
@@ -199,6 +297,18 @@ DESTINATION_ARN_RE = re.compile(
     rf"arn:(?P<partition>{_PARTITION}):(?P<service>sqs|sns):(?P<region>{_REGION}):"
     r"(?P<account>[0-9]{12}):(?P<name>[A-Za-z0-9_-]{1,256}(?:\.fifo)?)"
     rf"|arn:(?P<s3partition>{_PARTITION}):s3:::(?P<bucket>{BUCKET_NAME_RE.pattern})"
+)
+
+# The KMS key that encrypts the mapping's filter criteria (KmsKeyArn): a key ARN, not an alias;
+# a key id is a UUID, or mrk- and 32 hex digits for a multi-Region key.
+# https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filter-criteria-encryption
+# https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+KMS_KEY_ID_RE = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+)
+KMS_KEY_ARN_RE = re.compile(
+    rf"arn:(?P<partition>{_PARTITION}):kms:(?P<region>{_REGION}):(?P<account>[0-9]{{12}}):"
+    rf"key/(?P<key>{KMS_KEY_ID_RE.pattern})"
 )
 
 # Stack tags. CreateChangeSet takes at most 50, each key 1-128 and value 1-256 characters

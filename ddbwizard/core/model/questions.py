@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from ddbwizard.core.errors import AnswersError
@@ -38,7 +39,7 @@ STEP_TITLES: dict[StepId, str] = {
     "deploy": "Deploy",
     "done": "Done",
 }
-Kind = Literal["int", "bool", "choice", "text", "patterns", "destination"]
+Kind = Literal["int", "bool", "choice", "text", "patterns", "destination", "tags", "arn"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Question:
             return "" if value is None else (value.arn or "create")
         if self.kind == "bool":
             return "true" if value else "false"
+        if self.kind == "tags":
+            return ", ".join(f"{key}={text}" for key, text in value or ())
         return "" if value is None else str(value)
 
     def parse(self, raw: str) -> Any:
@@ -108,6 +111,10 @@ class Question:
             raise AnswerProblem("answer yes or no")
         if self.kind == "patterns":
             return _parse_patterns(text)
+        if self.kind == "tags":
+            return _parse_tags(text)
+        if self.kind == "arn":
+            return None if not text or text.lower() == "none" else text
         if self.kind == "destination":
             if not text or text.lower() == "none":
                 return None
@@ -145,13 +152,32 @@ def _parse_patterns(text: str) -> Any:
     return value if isinstance(value, list) else [value]
 
 
+def _parse_tags(text: str) -> dict[str, str] | None:
+    """'team=data, cost center=42' -> {'team': 'data', 'cost center': '42'}; empty -> None
+    (tags cannot hold a comma, so it separates them)."""
+    if not text:
+        return None
+    tags = {}
+    for part in text.split(","):
+        key, equals, value = part.partition("=")
+        if not equals:
+            raise AnswerProblem("write tags as name=value, separated by commas")
+        tags[key.strip()] = value.strip()
+    return tags
+
+
 def _fixed(*choices: Choice) -> Callable[[Answers], tuple[Choice, ...]]:
     return lambda _answers: choices
 
 
 def _runtimes(answers: Answers) -> tuple[Choice, ...]:
     handler = answers.function.handler
-    return tuple(Choice(r, r) for r in limits.RUNTIMES if r.startswith(handler))
+    today = date.today()
+    return tuple(
+        Choice(r, r)
+        for r in limits.runtimes_for(handler)
+        if not limits.runtime_deprecated(r, today)
+    )
 
 
 def _int(
@@ -183,7 +209,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "mapping.starting_position",
         "Where should the function start reading?",
-        "AT_TIMESTAMP is for Kinesis and Kafka only: DynamoDB streams take these two.",
+        "AT_TIMESTAMP is for Kinesis and Kafka only (a DynamoDB stream cannot be read from "
+        "a point in time): DynamoDB streams take these two.",
         "choice",
         "mapping",
         choices=_fixed(
@@ -209,7 +236,10 @@ QUESTIONS: tuple[Question, ...] = (
     _int(
         "mapping.parallelization_factor",
         "Parallelization factor",
-        "Concurrent batches per shard, 1 to 10. Records with the same key stay in order.",
+        "Concurrent batches per shard, 1 to 10. Records with the same key stay in order. A "
+        "stream's concurrency is its shards times this factor: provisioned pollers "
+        "(ProvisionedPollerConfig) are for SQS and Kafka sources, and ScalingConfig's maximum "
+        "concurrency for SQS only, so neither is offered.",
         "mapping",
         limits.PARALLELIZATION_FACTOR,
         True,
@@ -279,8 +309,29 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "mapping.metrics",
         "Publish event-count metrics for the trigger?",
-        "Adds the EventCount metric (polled, filtered, failed records) to CloudWatch.",
+        "Adds the EventCount metric (polled, filtered, failed records) to CloudWatch. The "
+        "trigger's own LoggingConfig (its poller's system logs) is for Kafka sources only; "
+        "the function's log level is on the Function step.",
         "bool",
+        "mapping",
+        advanced=True,
+    ),
+    Question(
+        "mapping.tags",
+        "Tags on the trigger (name=value, ...)",
+        "Tags on the event source mapping itself, beside the stack's tags (which "
+        "CloudFormation copies onto it). Same rules as stack tags; 50 in all.",
+        "tags",
+        "mapping",
+        advanced=True,
+    ),
+    Question(
+        "mapping.filter_kms_key_arn",
+        "KMS key for the filter criteria",
+        "A customer managed key (arn:aws:kms:<region>:<account>:key/<id>) that encrypts the "
+        "filter patterns at rest instead of an AWS owned key; the function's role may decrypt "
+        "with it (the key policy must allow that too). Empty: none.",
+        "arn",
         "mapping",
         advanced=True,
     ),
@@ -302,7 +353,13 @@ QUESTIONS: tuple[Question, ...] = (
         resets=("function.runtime",),
     ),
     Question(
-        "function.runtime", "Runtime", "Current Lambda runtimes.", "choice", "function", _runtimes
+        "function.runtime",
+        "Runtime",
+        "Lambda's supported runtimes: one past its deprecation date is refused, and one "
+        f"within {limits.RUNTIME_WARN_DAYS} days of it is warned about ({limits.RUNTIMES_PAGE}).",
+        "choice",
+        "function",
+        _runtimes,
     ),
     Question(
         "function.architecture",

@@ -7,13 +7,27 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import yaml
-from troposphere import AWSObject, GetAtt, Output, Ref, Template, awslambda, iam, logs, sqs
+from troposphere import (
+    AWSObject,
+    GetAtt,
+    Output,
+    Parameter,
+    Ref,
+    Tags,
+    Template,
+    awslambda,
+    iam,
+    logs,
+    sqs,
+)
 
 import ddbwizard
 from ddbwizard.core.errors import UsageError
 from ddbwizard.core.model import limits
-from ddbwizard.core.model.answers import Answers, OnFailure
+from ddbwizard.core.model.answers import Answers, Function, OnFailure
 from ddbwizard.core.template import handlers
+from ddbwizard.core.template.artifacts import ArtifactRef
+from ddbwizard.core.template.environment import function_environment
 
 TEMPLATE_BODY_LIMIT = limits.TEMPLATE_BODY_MAX_BYTES
 FAILURE_QUEUE_RETENTION_SECONDS = 1_209_600  # 14 days, the SQS maximum
@@ -21,8 +35,17 @@ FAILURE_QUEUE_RETENTION_SECONDS = 1_209_600  # 14 days, the SQS maximum
 # Logical ids.
 LOG_GROUP, ROLE, FUNCTION = "EchoLogGroup", "EchoRole", "EchoFunction"
 MAPPING, QUEUE = "EchoMapping", "FailureQueue"
+# Parameters of a packaged function's template built before its zip is uploaded (--export).
+CODE_BUCKET_PARAMETER, CODE_KEY_PARAMETER = "CodeS3Bucket", "CodeS3Key"
 
-_TOP_LEVEL_ORDER = ("AWSTemplateFormatVersion", "Description", "Metadata", "Resources", "Outputs")
+_TOP_LEVEL_ORDER = (
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Resources",
+    "Outputs",
+)
 _RESOURCE_ORDER = (
     "Type",
     "DependsOn",
@@ -132,7 +155,47 @@ def grants(answers: Answers, stream_arn: str) -> tuple[Grant, ...]:
             f"Write log events to {answers.log_group_name} only (it cannot create log groups)",
         ),
         *_failure_grants(answers.mapping.on_failure),
+        *_filter_key_grants(answers.mapping.filter_kms_key_arn),
+        *_user_grants(answers.function),
     )
+
+
+def _filter_key_grants(key: str | None) -> tuple[Grant, ...]:
+    """kms:Decrypt on the key that encrypts the mapping's filter criteria, that key only.
+    https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filter-criteria-encryption
+    """
+    if key is None:
+        return ()
+    sentence = f"Decrypt with the KMS key {key} only (it encrypts the trigger's filter criteria)"
+    return (Grant("DecryptFilterCriteria", ("kms:Decrypt",), key, sentence),)
+
+
+def _user_grants(function: Function) -> tuple[Grant, ...]:
+    """function.policy_statements, as written (the model refused wildcards and stray "*")."""
+    return tuple(
+        Grant(
+            f"Yours{number}",
+            statement.Action,
+            list(statement.Resource),
+            f"Your statement {number}: {', '.join(statement.Action)} on "
+            f"{', '.join(statement.Resource)}",
+        )
+        for number, statement in enumerate(function.policy_statements or (), start=1)
+    )
+
+
+def _code(function: Function, artifact: ArtifactRef | None) -> tuple[str, awslambda.Code]:
+    """The function's Handler and Code: inline echo, or a zip in S3 (the ref, or parameters)."""
+    kind = function.handler
+    if kind != "go" and function.code is None:
+        source = handlers.handler_source(kind)
+        return handlers.HANDLER_ENTRY[kind], awslambda.Code(ZipFile=source)
+    entry = limits.GO_HANDLER_ENTRY if function.handler == "go" else function.entry
+    if artifact is None:
+        code = awslambda.Code(S3Bucket=Ref(CODE_BUCKET_PARAMETER), S3Key=Ref(CODE_KEY_PARAMETER))
+    else:
+        code = awslambda.Code(S3Bucket=artifact.bucket, S3Key=artifact.key)
+    return str(entry), code
 
 
 def _failure_grants(on_failure: OnFailure | None) -> tuple[Grant, ...]:
@@ -158,7 +221,9 @@ def _failure_grants(on_failure: OnFailure | None) -> tuple[Grant, ...]:
     )
 
 
-def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]:
+def _resources(
+    answers: Answers, stream_arn: str, artifact: ArtifactRef | None
+) -> list[tuple[AWSObject, str]]:
     """Each resource of the stack with a one-line purpose, in template order."""
     table, function, mapping = answers.table.name, answers.function, answers.mapping
     on_failure = mapping.on_failure
@@ -199,16 +264,18 @@ def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]
     found.append(
         (role, "execution role of the function, allowed only what its inline policy lists")
     )
-    level, report = function.log_level, str(mapping.report_batch_item_failures).lower()
+    level = function.log_level
+    entry, code = _code(function, artifact)
+    runs = "your handler" if function.code is not None else "echo"
     echo = awslambda.Function(
         FUNCTION,
         Metadata=checkov_metadata(FUNCTION),
         FunctionName=answers.function_name,
-        Description=f"ddbwizard echo of DynamoDB table {table}"[:256],
+        Description=f"ddbwizard {runs} of DynamoDB table {table}"[:256],
         Runtime=function.runtime,
         Architectures=[function.architecture],
-        Handler=handlers.HANDLER_ENTRY[function.handler],
-        Code=awslambda.Code(ZipFile=handlers.handler_source(function.handler)),
+        Handler=entry,
+        Code=code,
         MemorySize=function.memory_mb,
         Timeout=function.timeout_seconds,
         Role=GetAtt(ROLE, "Arn"),
@@ -218,10 +285,11 @@ def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]
             ApplicationLogLevel=level,
             SystemLogLevel="WARN" if level in _QUIET_APP_LEVELS else "INFO",
         ),
-        Environment=awslambda.Environment(Variables={"REPORT_BATCH_ITEM_FAILURES": report}),
+        Environment=awslambda.Environment(Variables=function_environment(answers)),
     )
     kind = f"{function.handler}, {function.runtime}, {function.architecture}"
-    what = f"({kind}, {function.memory_mb} MB): logs each record as one JSON line"
+    does = "logs each record as one JSON line" if function.code is None else f"runs {entry}"
+    what = f"({kind}, {function.memory_mb} MB): {does}"
     found.append((echo, f"function {answers.function_name} {what}"))
     # Every setting is written, defaults included, so a re-deploy from the answers file
     # converges; list and object settings only when chosen (CloudFormation clears removed ones).
@@ -239,6 +307,10 @@ def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]
         )
     if mapping.metrics:
         options["MetricsConfig"] = awslambda.MetricsConfig(Metrics=["EventCount"])
+    if mapping.filter_kms_key_arn:
+        options["KmsKeyArn"] = mapping.filter_kms_key_arn
+    if mapping.tags:  # the mapping's own tags: it does not inherit the function's
+        options["Tags"] = Tags(dict(mapping.tags))
     esm = awslambda.EventSourceMapping(
         MAPPING,
         EventSourceArn=stream_arn,
@@ -260,8 +332,14 @@ def _resources(answers: Answers, stream_arn: str) -> list[tuple[AWSObject, str]]
     return found
 
 
-def build_template(answers: Answers, stream_arn: str) -> Template:
-    """The stack: log group, role, function, event source mapping and an optional queue."""
+def build_template(
+    answers: Answers, stream_arn: str, artifact: ArtifactRef | None = None
+) -> Template:
+    """The stack: log group, role, function, event source mapping and an optional queue.
+
+    A packaged function (function.code, or the Go echo) runs the zip `artifact` names; without
+    one (an export before packaging) the template takes its bucket and key as parameters.
+    """
     table = answers.table.name
     template = Template(
         Description=f"ddbwizard: echo every change to DynamoDB table {table} "
@@ -272,7 +350,12 @@ def build_template(answers: Answers, stream_arn: str) -> Template:
     # answers with another profile or --endpoint-url must give the same template.
     used = {key: value for key, value in answers.to_data().items() if key != "aws"}
     template.set_metadata({"ddbwizard": {"version": ddbwizard.__version__, "answers": used}})
-    for resource, _ in _resources(answers, stream_arn):
+    if answers.function.packaged and artifact is None:
+        for name, text in ((CODE_BUCKET_PARAMETER, "bucket"), (CODE_KEY_PARAMETER, "key")):
+            template.add_parameter(
+                Parameter(name, Type="String", Description=f"S3 {text} of the function's zip")
+            )
+    for resource, _ in _resources(answers, stream_arn, artifact):
         template.add_resource(resource)
     outputs = [
         ("FunctionName", Ref(FUNCTION), "Name of the echo Lambda function"),
@@ -290,11 +373,11 @@ def build_template(answers: Answers, stream_arn: str) -> Template:
     return template
 
 
-def summarize(answers: Answers, stream_arn: str) -> Summary:
+def summarize(answers: Answers, stream_arn: str, artifact: ArtifactRef | None = None) -> Summary:
     """The resources the template holds and one sentence per statement of the role's policy."""
     resources = tuple(
         (resource.title, resource.resource_type, purpose)
-        for resource, purpose in _resources(answers, stream_arn)
+        for resource, purpose in _resources(answers, stream_arn, artifact)
     )
     return Summary(resources, tuple(g.sentence for g in grants(answers, stream_arn)))
 

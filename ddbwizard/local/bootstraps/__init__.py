@@ -1,0 +1,1 @@
+"""Runtime bootstraps the --local poller runs a function with (Python and Node.js)."""
