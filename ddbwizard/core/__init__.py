@@ -113,6 +113,11 @@ if TYPE_CHECKING:
         Reporter as Reporter,
         StackEvent as StackEvent,
     )
+    from ddbwizard.core.runner import (
+        Invocation as Invocation,
+        echo_handler as echo_handler,
+        invoke as invoke,
+    )
     from ddbwizard.core.stream import (
         Declined as Declined,
         StreamResolution as StreamResolution,
@@ -132,6 +137,14 @@ if TYPE_CHECKING:
     from ddbwizard.core.text import (
         inert as inert,
         redact as redact,
+    )
+    from ddbwizard.core.trial import (
+        TRY_ITEMS as TRY_ITEMS,
+        SampleRecords as SampleRecords,
+        Trial as Trial,
+        passing_summary as passing_summary,
+        sample_records as sample_records,
+        try_it as try_it,
     )
 
 _HOME = {
@@ -156,7 +169,6 @@ _HOME = {
     "ddbwizard.core.model.answers": ("Answers", "json_schema", "load_answers"),
     "ddbwizard.core.model.documents": ("read_json_file", "write_atomic"),
     "ddbwizard.core.model.filters": ("matching_patterns", "passes"),
-    "ddbwizard.core.model.samples": ("SampleTable", "placeholder_item", "sample_event"),
     "ddbwizard.core.model.questions": (
         "BY_ID", "STEP_TITLES", "STEPS", "AnswerProblem", "Choice", "Question", "StepId",
         "questions_for", "start_answers",
@@ -165,8 +177,10 @@ _HOME = {
     "ddbwizard.core.report": ("Reporter", "StackEvent"),
     "ddbwizard.core.stream": ("Declined", "StreamResolution", "resolve_stream"),
     "ddbwizard.core.template.build": ("build_template", "render_checked"),
-    "ddbwizard.core.template.environment": ("function_environment", "lambda_environment"),
-    "ddbwizard.core.template.handlers": ("handler_source",),
+    "ddbwizard.core.runner": ("Invocation", "echo_handler", "invoke"),
+    "ddbwizard.core.trial": (
+        "TRY_ITEMS", "SampleRecords", "Trial", "passing_summary", "sample_records", "try_it",
+    ),
     "ddbwizard.core.text": ("inert", "redact"),
 }  # fmt: skip
 _MODULES = {"limits": "ddbwizard.core.model.limits"}  # names that are modules themselves

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ddbwizard.core import Answers, write_atomic
+from ddbwizard.core import Answers, inert, write_atomic
 from ddbwizard.lines import follow
 from ddbwizard.prompts.output import pair, wrapped
 from ddbwizard.prompts.prompter import Option
@@ -55,6 +55,7 @@ class Finish:
             self.say(*wrapped(placeholder_note(self.answers), ""))
         shown = review(self.answers, arn)
         self.summary(shown)
+        self.try_it()
         if self.next_step(shown) == "save":
             self.save()
             self.closing()
@@ -76,6 +77,25 @@ class Finish:
             self.say(*wrapped(sentence, "    ", "  - "))
         for warning in self.answers.warnings():
             self.say(*wrapped(warning, "  ", "warning: "))
+
+    def try_it(self) -> None:
+        """Sample records from the table, which pass the filters, and what the echo logs."""
+        from ddbwizard.core import DdbWizardError, try_it
+
+        self.say("Try it (records built from the table's items; read only, nothing deployed):")
+        try:
+            trial = try_it(self.connection.aws, self.answers)
+        except DdbWizardError as exc:
+            self.say(*wrapped(f"cannot try it here: {exc}", "    ", "  "))
+            return
+        for event_name, keys, verdict in trial.rows():
+            self.say(*wrapped(f"{event_name:<7} {keys}: {verdict}", "      ", "  "))
+        if trial.invocation is None:
+            self.say("  No record passes the filters: Lambda would not invoke the function.")
+            return
+        self.say("  The echo logs:")
+        for line in trial.invocation.logged:
+            self.say("    " + inert(line))
 
     def next_step(self, shown: Review) -> str:
         prompter = self.wizard.prompter

@@ -172,7 +172,21 @@ class PlainWizard:
         for warning in answers.warnings():
             for line in wrapped(warning, "  ", "warning: "):
                 self.prompter.say(line)
+        if answers.mapping.filter_patterns:
+            self.count_passing(connection, answers)
         return answers
+
+    def count_passing(self, connection: Connection, answers: Answers) -> None:
+        """How many records built from the table's items the filter patterns let through."""
+        from ddbwizard.core import TRY_ITEMS, DdbWizardError, passing_summary, sample_records
+
+        try:
+            sample = sample_records(connection.aws, answers, TRY_ITEMS)
+        except DdbWizardError as exc:  # a hint: the wizard goes on without it
+            self.prompter.say(f"  (the filters could not be tried on the table: {exc.message})")
+            return
+        for line in wrapped(passing_summary(answers, sample.event["Records"]), "  "):
+            self.prompter.say(line)
 
 
 def _table_option(table: TableInfo, width: int) -> Option:

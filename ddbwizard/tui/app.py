@@ -7,6 +7,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
@@ -77,8 +78,10 @@ class WizardApp(App[int]):
     TITLE = "ddbwizard"
     CSS_PATH = "wizard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "request_quit", "Quit"),
-        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True),
+        # q is text in a text field; ctrl+q and ctrl+c quit from anywhere (the footer says ^q).
+        Binding("q", "request_quit", "Quit", show=False),
+        Binding("ctrl+q", "request_quit", "Quit", priority=True),
+        Binding("ctrl+c", "request_quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("f1", "help", "Help", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
@@ -106,6 +109,7 @@ class WizardApp(App[int]):
         self.log_interval = log_interval
         self.answers_dir = answers_dir
         self.state = WizardState()
+        self.asking_quit = False  # the quit confirmation is open
 
     # -- state ------------------------------------------------------------------
     @property
@@ -206,24 +210,64 @@ class WizardApp(App[int]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
+    async def action_quit(self) -> None:
+        """Textual's own quit (its palette entry, a binding): the same way out as `q`."""
+        self.action_request_quit()
+
     def action_request_quit(self) -> None:
-        if not self.changes.changed:
+        """Every way out (q, ctrl+q, ctrl+c, the palette): asks first once something was
+        changed; a step with something to undo first (a change set not executed) says so."""
+        if self.asking_quit:
+            return
+        steps = [s for s in self.screen_stack if isinstance(s, StepScreen)]
+        step = steps[-1] if steps else None
+        leaving = step.leave_note() if step is not None else None
+        if not self.changes.changed and leaving is None:
             self.exit(0)
             return
-        changes = " and ".join(change.what for change in self.changes.entries)
-        stays = "in the emulator until it stops" if self.options.local else "in AWS"
-        message = f"Quit ddbwizard? What was done stays {stays}: {changes}."
+        parts = ["Quit ddbwizard?"]
+        if leaving is not None:
+            parts.append(leaving)
+        if self.changes.changed:
+            changes = " and ".join(change.what for change in self.changes.entries)
+            stays = (
+                "in the local emulator, which stops when you quit"
+                if self.options.local
+                else "in AWS"
+            )
+            parts.append(f"What was done stays {stays}: {changes}.")
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            self.asking_quit = False
+            if not yes:
+                return
+            if step is not None and leaving is not None:
+                step.leave(lambda: self.exit(0))
+            else:
                 self.exit(0)
 
-        self.push_screen(ConfirmModal(message, yes="Quit", no="Stay"), answered)
+        self.asking_quit = True
+
+        self.push_screen(ConfirmModal(" ".join(parts), yes="Quit", no="Stay"), answered)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """An SVG of the screen in the working directory (Textual's default, ~/Downloads,
+        may not exist); the notification gives its path."""
+        saved = self.save_screenshot(filename, path or str(Path.cwd()))
+        self.notify(inert(saved), title="Screenshot saved", markup=False)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's Keys and Theme duplicate ours; its Quit and Screenshot are redone here.
         yield SystemCommand("Help: keys", "Show the keys of every step", self.action_help)
         yield SystemCommand("Toggle dark/light", "Switch the theme", self.action_toggle_theme)
+        yield SystemCommand(
+            "Quit", "Quit ddbwizard (asks first once AWS was changed)", self.action_request_quit
+        )
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG of the screen in the working directory",
+            self.action_screenshot,
+        )
         if isinstance(screen, StepScreen):
             yield from screen.commands()
 

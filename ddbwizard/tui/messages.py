@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         StackEvent,
         StreamResolution,
         TableInfo,
+        Trial,
     )
 
 
@@ -58,6 +59,21 @@ class Destinations(Message):
 @dataclass
 class ReviewReady(Message):
     review: Review
+
+
+@dataclass
+class SampleRead(Message):
+    """Stream records built from a few of the table's items (the Trigger step counts how
+    many of them the filter patterns let through, as you type)."""
+
+    records: list[dict[str, Any]]
+
+
+@dataclass
+class TrialReady(Message):
+    """The review's "Try it": sample records, their verdicts and the echo's lines."""
+
+    trial: Trial
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from ddbwizard.core.aws.sampling import SampleSource
 from ddbwizard.core.aws.values import Identity, LogLine, MappingInfo, TableInfo
 from ddbwizard.core.deploy.changeset import Change, Plan
 from ddbwizard.core.deploy.execute import DeployFailed
@@ -109,6 +110,18 @@ class FakeAws:
             ),
         ]
         return [line for line in lines if line.timestamp_ms >= start_ms], None
+
+    def sample_items(self, table: str, limit: int) -> SampleSource:
+        """Two fixed items: the review's "Try it" builds its records from them."""
+        stream = self.describe_table(table)
+        items = [
+            {"pk": {"S": f"{table}#{n}"}, "status": {"S": "new"}, "total": {"N": str(10 * n)}}
+            for n in (1, 2)
+        ]
+        return SampleSource(
+            table, ("pk",), {"pk": "S"}, stream.view_type, stream.latest_stream_arn, None,
+            items[:limit],
+        )  # fmt: skip
 
     def put_item(self, table: str, item: Any) -> None:
         self.items.append((table, item))

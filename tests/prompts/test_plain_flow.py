@@ -64,6 +64,10 @@ def test_whole_flow_enables_the_stream_saves_and_deploys(
         assert question.prompt in asked
     assert BY_ID["mapping.batch_size"].help in fake.helps
     assert "EchoMapping:" in fake.shown[0]  # the full template was shown on request
+    # Try it: records built from the table's items, the verdicts, and the echo's own lines
+    tried = fake.lines[fake.lines.index("  The echo logs:") + 1 :]
+    assert any(line.startswith("  INSERT  ") and "passes" in line for line in fake.lines)
+    assert tried[0].startswith('    {"eventName":"INSERT"')
 
     saved = load_answers(tmp_path / ANSWERS)
     assert saved.table.name == "customers"
@@ -226,3 +230,23 @@ def test_a_stack_name_that_is_not_ours_is_refused_before_the_stream_is_enabled(
     assert "customers-echo" in err
     assert "Changed in AWS" not in err
     assert not stream_enabled(endpoint, "customers")
+
+
+def test_filter_patterns_are_tried_on_records_built_from_the_table(
+    wizard: Wizard, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakePrompter(
+        [
+            ("Which table?", "orders"),
+            ("Change the advanced trigger settings?", True),
+            ("Filter patterns (JSON)", '[{"eventName": ["INSERT"]}]'),
+            ("What next?", INTERRUPT),
+        ]
+    )
+
+    assert wizard(fake).run() == 130
+
+    said = " ".join(fake.lines)
+    assert " sample records from the table pass this pattern." in said
+    assert "passes: pattern 0" in said  # the review's Try it marks each record
+    assert "filtered out" in said

@@ -25,7 +25,7 @@ from tests.helpers.drive import log_text, until
 
 async def _to_stream(pilot, app) -> None:  # type: ignore[no-untyped-def]
     await until(pilot, lambda: isinstance(app.screen, TableScreen) and len(app.screen.infos) == 3)
-    await pilot.press(*"cust", "enter", "enter")
+    await pilot.press("slash", *"cust", "enter")  # the only match: Enter chooses it
     await until(pilot, lambda: isinstance(app.screen, StreamScreen))
 
 

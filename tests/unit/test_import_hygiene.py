@@ -50,3 +50,15 @@ def test_cli_module_imports_nothing_heavy() -> None:
     loaded = _modules_after("import ddbwizard.cli")
     heavy = {"boto3", "botocore", "troposphere", "pydantic", "yaml", *UI_MODULES}
     assert loaded.isdisjoint(heavy), loaded & heavy
+
+
+def test_every_name_of_the_public_api_resolves() -> None:
+    import ddbwizard.core as core
+
+    missing = []
+    for name in core.__all__:
+        try:
+            getattr(core, name)
+        except (AttributeError, ImportError):
+            missing.append(name)
+    assert missing == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -72,8 +72,26 @@ class StepScreen(Screen[None]):
     def action_back(self) -> None:
         self.wizard.back()
 
+    def leave_note(self) -> str | None:
+        """What leaving this step undoes first (said in the quit confirmation), if anything."""
+        return None
+
+    def leave(self, then: Callable[[], object]) -> None:
+        """Undo what leaving this step undoes (see `leave_note`), then call `then`."""
+        then()
+
     def action_next(self) -> None:
         """Go on to the next step when this one is complete."""
+
+    def can_go_on(self) -> bool | None:
+        """ctrl+n's state in the footer: True when it acts, None (shown disabled) while the
+        step is not complete yet, False (hidden) on a step that has no next."""
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return self.can_go_on()
+        return True
 
     def commands(self) -> Iterable[SystemCommand]:
         """This step's entries in the command palette."""

@@ -21,6 +21,10 @@ CONNECT_PROBLEMS = (CredentialsError, AwsConfigError, EndpointUnreachable)
 class ConnectScreen(StepScreen):
     STEP = "connect"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale = False  # the fields say other than the connection (or none was made)
+
     def body(self) -> ComposeResult:
         options = self.wizard.options
         profile = options.profile or os.environ.get("AWS_PROFILE", "")
@@ -45,8 +49,7 @@ class ConnectScreen(StepScreen):
                 yield Static("", id="problem-text")
                 yield Button("Use the embedded emulator instead (l)", id="local", compact=True)
             with Horizontal(classes="buttons"):
-                if not options.local:
-                    yield Button("Connect", id="connect-button", compact=True)
+                # One button: "Connect" until connected with what the fields say, then "Next".
                 yield Button("Next", variant="primary", id="next", compact=True, disabled=True)
 
     def on_mount(self) -> None:
@@ -61,6 +64,7 @@ class ConnectScreen(StepScreen):
         self.query_one("#problem").display = False
         self.query_one("#identity", Static).update("Checking who you are (sts:GetCallerIdentity)…")
         self.query_one("#next", Button).disabled = True
+        self.stale = False
         self.connect(self._value("#profile"), self._value("#region"), local)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
@@ -90,8 +94,10 @@ class ConnectScreen(StepScreen):
             )
         )
         next_button = self.query_one("#next", Button)
+        next_button.label = "Next"
         next_button.disabled = False
         next_button.focus()
+        self.refresh_bindings()
         if self.wizard.options.local or message.connection.local:
             self.action_next()
 
@@ -108,9 +114,22 @@ class ConnectScreen(StepScreen):
             )
         )
         self.query_one("#problem").display = True
+        self._ask_to_connect()
         return True
 
-    @on(Button.Pressed, "#connect-button")
+    def _ask_to_connect(self) -> None:
+        self.stale = True
+        button = self.query_one("#next", Button)
+        button.label = "Connect"
+        button.disabled = False
+        self.refresh_bindings()
+
+    @on(Input.Changed)
+    def _edited(self) -> None:
+        """Another profile or region: the button connects again before going on."""
+        if not self.stale and self.wizard.state.connection is not None:
+            self._ask_to_connect()
+
     @on(Input.Submitted)
     def _reconnect(self) -> None:
         self.start(local=False)
@@ -121,8 +140,13 @@ class ConnectScreen(StepScreen):
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
-        if self.wizard.state.connection is not None:
+        if self.stale:
+            self.start(local=False)
+        elif self.wizard.state.connection is not None:
             self.wizard.next_step(self.STEP)
+
+    def can_go_on(self) -> bool | None:
+        return True if self.stale or self.wizard.state.connection is not None else None
 
     def key_l(self) -> None:
         if self.query_one("#problem").display:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from ddbwizard.core import ConfirmationRequired, Declined, DeployFailed, Deployment, inert
 from ddbwizard.tui import messages
@@ -35,6 +37,8 @@ class DeployScreen(StepScreen):
         self.started = 0.0
         self.ticker: Timer | None = None
         self.can_replace = False
+        self.executed = False  # the change set was executed (it is no longer there to delete)
+        self.leaving = False  # the change set is being deleted on the way out
 
     def body(self) -> ComposeResult:
         stack = self.wizard.answers.stack.name
@@ -80,6 +84,9 @@ class DeployScreen(StepScreen):
             replace_failed=replace_failed,
             on_plan=lambda checked: self.post_message(messages.PlanAnnounced(checked.mutations)),
         )
+        if get_current_worker().is_cancelled:  # the step was left while the change set was made
+            prepared.deployment.deployer.discard(prepared.deployment.plan)
+            return
         self.post_message(messages.StreamResolved(prepared.stream))
         self.post_message(messages.Planned(prepared.deployment))
 
@@ -93,6 +100,7 @@ class DeployScreen(StepScreen):
 
     def on_planned(self, message: messages.Planned) -> None:
         self.deployment = message.deployment
+        self.executed = False
         plan = message.deployment.plan
         if plan.empty:
             self._status(
@@ -133,6 +141,7 @@ class DeployScreen(StepScreen):
         if self.deployment is None or self.running or self.deployment.plan.empty:
             return
         self.running = True
+        self.executed = True
         self.query_one("#next", Button).disabled = True
         total = sum(1 for c in self.deployment.plan.changes)
         self.query_one("#progress", ProgressBar).update(total=total or None, progress=0)
@@ -189,6 +198,10 @@ class DeployScreen(StepScreen):
 
     def recover(self, group: str, error: BaseException) -> bool:
         self._stop_clock()
+        if group == "discard":  # the dialog says why; the change set is still there
+            self.leaving = False
+            self._status("The change set could not be deleted. Escape tries again.")
+            return False
         if group == "plan" and isinstance(error, Declined):
             self._status("Nothing was changed. Escape goes back to the review.")
             self.notify(inert(error, multiline=True), title="Nothing was changed", markup=False)
@@ -237,7 +250,43 @@ class DeployScreen(StepScreen):
         if self.running:
             self.notify("The deploy is running; it goes on in CloudFormation.", severity="warning")
             return
-        super().action_back()
+        self.leave(self.wizard.back)
+
+    def pending(self) -> Deployment | None:
+        """The change set made and not executed, which leaving this step deletes."""
+        deployment = self.deployment
+        if deployment is None or self.executed or deployment.plan.empty:
+            return None
+        return deployment
+
+    def leave_note(self) -> str | None:
+        if self.pending() is None:
+            return None
+        return "The change set that was not executed is deleted first (nothing was deployed)."
+
+    def leave(self, then: Callable[[], object]) -> None:
+        deployment = self.pending()
+        if self.leaving:
+            return
+        if deployment is None:
+            then()
+            return
+        self.leaving = True
+        self.query_one("#next", Button).disabled = True
+        self._status("Deleting the change set that was not executed…")
+        self.discard(deployment, then)
+
+    @work(thread=True, exclusive=True, group="discard", exit_on_error=False)
+    def discard(self, deployment: Deployment, then: Callable[[], object]) -> None:
+        """Delete the change set (and the empty stack of a new one), recorded in the change
+        log; then leave."""
+        deployment.deployer.discard(deployment.plan)
+        self.app.call_from_thread(self._discarded, then)
+
+    def _discarded(self, then: Callable[[], object]) -> None:
+        self.deployment = None
+        self.leaving = False
+        then()
 
     def _status(self, text: str | Text) -> None:
         """A literal of ours as a str, anything holding AWS text as a Text."""

@@ -91,7 +91,10 @@ class DoneScreen(StepScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "write_item":
             return self.wizard.connection.local
-        return True
+        return super().check_action(action, parameters)
+
+    def can_go_on(self) -> bool | None:
+        return False  # the last step: Escape goes back to the review
 
     def on_unmount(self) -> None:
         if self.poller is not None:

@@ -16,7 +16,7 @@ class FunctionScreen(QuestionsScreen):
 
     def body(self) -> ComposeResult:
         answers = self.wizard.answers
-        with VerticalScroll(classes="step-body form"):
+        with VerticalScroll(classes="step-body form", can_focus=False):
             yield Static("The echo function and its stack", classes="step-title")
             for question in questions_for("function"):
                 yield QuestionField(question, answers)

@@ -19,16 +19,17 @@ from ddbwizard.tui.widgets.text import outside
 
 KEYS = """\
 [b]Everywhere[/]
-  enter        choose / press             escape   back one step
-  ctrl+n       next step                  f1       this help (also in a text field)
-  tab          next field                 ?        this help
-  ctrl+p       command palette            ctrl+t   dark / light theme
-  q, ctrl+q    quit (asks once AWS was changed)
+  tab, shift+tab  next / previous field   enter     choose / press
+  ctrl+n          next step               escape    back one step
+  ? or f1         this help               ctrl+p    command palette
+  ctrl+t          dark / light theme      ctrl+q    quit (also q, ctrl+c)
+  Quitting asks first once something was changed.
 
-[b]Table[/]   type to filter · r refresh · enter choose
+[b]Table[/]   / filter (then every key is text) · enter choose · ctrl+r refresh
 [b]Stream[/]  c copy the stream ARN
-[b]Review[/]  t YAML/JSON · e export template · s save answers
-[b]Deploy[/]  enter deploy the change set · d delete and retry (failed stack)
+[b]Review[/]  t YAML/JSON · e export the template · s save the answers
+[b]Deploy[/]  enter deploy · d delete and retry (failed stack)
+          escape or quit deletes a change set that was not deployed
 [b]Done[/]    c copy the selected output · w write a demo item (--local)
 """
 
@@ -99,6 +100,9 @@ class HelpScreen(ModalScreen[None]):
     """The keys of every step."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):

@@ -54,6 +54,8 @@ class ReviewScreen(StepScreen):
         with VerticalScroll(classes="step-body", id="review"):
             yield Static("Review what will be deployed", classes="step-title")
             yield Static("Building the template…", id="summary")
+            yield Static("", id="try-title", classes="section-title")
+            yield Static("", id="try-it")
             yield Static("", id="command", classes="result-box")
             with Horizontal(id="folder-row", classes="row"):
                 yield Label("Folder", classes="field-label")
@@ -94,6 +96,40 @@ class ReviewScreen(StepScreen):
         self._show_command(saved=False)
         self._show_template()
         self.query_one("#next", Button).disabled = False
+        self.query_one("#try-title", Static).update(
+            Text.assemble(("Try it", "bold"), " (records built from the table's items; read only)")
+        )
+        self.query_one("#try-it", Static).update("Reading a few items and running the echo…")
+        self.try_it()
+
+    @work(thread=True, exclusive=True, group="trial", exit_on_error=False)
+    def try_it(self) -> None:
+        app = self.wizard
+        trial = core.try_it(app.connection.aws, app.answers, now=app.now_ms() / 1000)
+        self.post_message(messages.TrialReady(trial))
+
+    def recover(self, group: str, error: BaseException) -> bool:
+        if group == "trial" and isinstance(error, DdbWizardError):  # a hint: the deploy goes on
+            self.query_one("#try-it", Static).update(outside(f"Cannot try it here: {error}"))
+            return True
+        return False
+
+    def on_trial_ready(self, message: messages.TrialReady) -> None:
+        trial = message.trial
+        lines = [
+            Text.assemble(
+                (f"  {inert(name):<7}", "bold"),
+                f" {inert(keys)}: ",
+                (inert(verdict), "red" if verdict.startswith("filtered") else "green"),
+            )
+            for name, keys, verdict in trial.rows()
+        ]
+        if trial.invocation is None:
+            lines.append(Text("No record passes the filters: Lambda would not invoke it."))
+        else:
+            lines.append(Text("The echo logs:", "bold"))
+            lines += [outside(f"  {line}") for line in trial.invocation.logged]
+        self.query_one("#try-it", Static).update(joined(lines))
 
     def _show_command(self, saved: bool) -> None:
         path = self.answers_file()

@@ -145,6 +145,19 @@ class StreamScreen(StepScreen):
         next_button = self.query_one("#next", Button)
         next_button.disabled = False
         next_button.focus()
+        self.refresh_bindings()
+
+    def can_go_on(self) -> bool | None:
+        state = self.wizard.state
+        ready = state.stream is not None or (
+            state.table is not None and not state.table.stream_enabled
+        )
+        return True if ready else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy_arn":  # no stream yet: the footer does not offer to copy one
+            return self.wizard.state.stream is not None
+        return super().check_action(action, parameters)
 
     def recover(self, group: str, error: BaseException) -> bool:
         if group == "stream":
@@ -168,8 +181,7 @@ class StreamScreen(StepScreen):
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
-        state = self.wizard.state
-        if state.stream is not None or (state.table is not None and not state.table.stream_enabled):
+        if self.can_go_on():
             self.wizard.next_step(self.STEP)
 
     def commands(self) -> Iterable[SystemCommand]:

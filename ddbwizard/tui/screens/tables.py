@@ -38,12 +38,16 @@ def _row(name: str, info: TableInfo | None) -> tuple[str | Text, ...]:
 
 
 class TableScreen(StepScreen):
+    """The list has focus first (as in k9s or lazygit: q quits, / filters); in the filter
+    box every key is text, Enter chooses the only match, Escape or Down returns to the list."""
+
     STEP = "table"
+    AUTO_FOCUS = "#tables"
     BINDINGS: ClassVar[list[BindingType]] = [
         *StepScreen.BINDINGS,
         Binding("r", "refresh", "Refresh", show=False),
         Binding("ctrl+r", "refresh", "Refresh"),
-        Binding("slash", "filter", "Filter", show=False),
+        Binding("slash", "filter", "Filter"),
     ]
 
     def __init__(self) -> None:
@@ -51,13 +55,14 @@ class TableScreen(StepScreen):
         self.names: list[str] = []
         self.infos: dict[str, TableInfo] = {}
         self.first_page_shown = threading.Event()
+        self.loaded: int | None = None  # how many tables the last listing found, once done
 
     def body(self) -> ComposeResult:
         with Vertical(classes="step-body"):
             yield Static(
                 "Choose the table whose changes the function should see", classes="step-title"
             )
-            yield Input(placeholder="Type to filter tables", id="filter")
+            yield Input(placeholder="/ filters the tables", id="filter", select_on_focus=False)
             yield DataTable(id="tables", cursor_type="row", zebra_stripes=True)
             yield Static("", id="tables-status", classes="status-line")
 
@@ -68,7 +73,7 @@ class TableScreen(StepScreen):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.names, self.infos = [], {}
+        self.names, self.infos, self.loaded = [], {}, None
         self._status(Text(f"Listing tables in {inert(self.wizard.connection.identity.region)}…"))
         self._render_rows()
         self.load()
@@ -111,21 +116,37 @@ class TableScreen(StepScreen):
                     table.update_cell(info.name, column, value)
 
     def on_tables_loaded(self, message: messages.TablesLoaded) -> None:
+        self.loaded = message.count
+        self._show_count()
+
+    def _show_count(self) -> None:
+        """How many tables there are, or how many match the filter (none: says so)."""
+        if self.loaded is None:
+            return
         identity = self.wizard.connection.identity
         region, account = inert(identity.region), inert(identity.account)
-        if message.count == 0:
+        text = self._filter_text()
+        shown = self.query_one(DataTable).row_count
+        if self.loaded == 0:
             empty = no_tables_error(identity.region, identity.account)
             self._status(
                 Text.assemble(
                     (inert(empty.message), "bold"), f" {inert(empty.hint)} Escape goes back."
                 )
             )
+        elif text and not shown:
+            self._status(
+                Text.assemble(("No table matches ", "bold"), (f"'{inert(text)}'", "bold"), ".")
+            )
+        elif text:
+            chooses = "Enter chooses it" if shown == 1 else "Down goes to the list"
+            self._status(Text(f"{shown} of {self.loaded} tables match. {chooses}."))
         else:
             where = " on the local emulator" if self.wizard.connection.local else ""
             self._status(
                 Text(
-                    f"{message.count} tables in account {account}, {region}"
-                    f"{where}. Enter chooses, r refreshes."
+                    f"{self.loaded} tables in account {account}, {region}"
+                    f"{where}. Enter chooses, / filters, r refreshes."
                 )
             )
 
@@ -137,8 +158,11 @@ class TableScreen(StepScreen):
         self.query_one(DataTable).clear()
         self._add_rows(self.names)
 
+    def _filter_text(self) -> str:
+        return self.query_one("#filter", Input).value.strip()
+
     def _add_rows(self, names: list[str]) -> None:
-        text = self.query_one("#filter", Input).value.strip().lower()
+        text = self._filter_text().lower()
         table = self.query_one(DataTable)
         for name in names:
             if text in name.lower():
@@ -147,11 +171,14 @@ class TableScreen(StepScreen):
     @on(Input.Changed, "#filter")
     def _filtered(self) -> None:
         self._render_rows()
+        self._show_count()
 
     @on(Input.Submitted, "#filter")
     def _submitted(self) -> None:
         table = self.query_one(DataTable)
-        if table.row_count:
+        if table.row_count == 1:
+            self.action_next()
+        elif table.row_count:
             table.focus()
 
     def action_filter(self) -> None:
@@ -160,6 +187,13 @@ class TableScreen(StepScreen):
     def key_down(self) -> None:
         if self.query_one("#filter", Input).has_focus:
             self.query_one(DataTable).focus()
+
+    def action_back(self) -> None:
+        """Escape in the filter box returns to the list; in the list, back one step."""
+        if self.query_one("#filter", Input).has_focus:
+            self.query_one(DataTable).focus()
+            return
+        super().action_back()
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:

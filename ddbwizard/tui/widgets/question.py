@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Select, Static, Switch, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ddbwizard.core import AnswerProblem, Answers, Choice, Question
@@ -18,6 +18,8 @@ from ddbwizard.tui.widgets.text import outside
 
 NO_DESTINATION = "none"
 CREATE_QUEUE = "create"
+# A yes/no answer as words (a Switch shows no state in text, and Enter toggled it unseen).
+YES_NO: list[tuple[str | Text, str]] = [("Yes", "true"), ("No", "false")]
 
 
 def field_id(question: Question) -> str:
@@ -35,16 +37,20 @@ class QuestionField(Vertical):
     """Shows one question; posts Edited with a parsed value (or the parse problem)."""
 
     DEFAULT_CSS = """
-    QuestionField { height: auto; margin-bottom: 1; }
+    QuestionField { height: auto; margin-bottom: 1; border-left: blank; padding-left: 1; }
+    QuestionField:focus-within { border-left: thick $accent; }
+    QuestionField:focus-within > .prompt { text-style: bold reverse; }
     QuestionField > .prompt { text-style: bold; }
     QuestionField > .help { color: $text-muted; }
     QuestionField > .problem { color: $text-error; display: none; }
+    QuestionField > .note { color: $text-accent; display: none; }
+    QuestionField.-noted > .note { display: block; }
     QuestionField.-invalid > .problem { display: block; }
     QuestionField > OptionList { height: auto; max-height: 12; }
     QuestionField > TextArea { height: 4; }
     QuestionField > Input { width: 40; }
     QuestionField > Select { width: 60; }
-    QuestionField > Switch { border: none; height: 1; padding: 0; }
+    QuestionField > Select.yes-no { width: 12; }
     """
 
     class Edited(Message):
@@ -69,21 +75,25 @@ class QuestionField(Vertical):
         yield self._control()
         yield Static(q.help, classes="help")
         yield Static("", classes="problem")
+        yield Static("", classes="note")
 
     def _control(self) -> Widget:
         q, current = self.question, self._current
         if q.kind == "bool":
-            return Switch(value=bool(current))
+            return Select(
+                YES_NO,
+                value="true" if current else "false",
+                allow_blank=False,
+                compact=True,
+                classes="yes-no",
+            )
         if q.kind == "choice" and any(c.help for c in self._choices):
             options = OptionList(*(_option(c) for c in self._choices), compact=True)
             options.highlighted = self._index(current)
             return options
         if q.kind == "choice":
             return Select(
-                [(c.label, i) for i, c in enumerate(self._choices)],
-                value=self._index(current),
-                allow_blank=False,
-                compact=True,
+                self._select_options(), value=self._key(current), allow_blank=False, compact=True
             )
         if q.kind == "destination":
             text = q.as_text(current) or NO_DESTINATION
@@ -95,14 +105,24 @@ class QuestionField(Vertical):
                 targets.append((outside(text), text))  # an ARN: shown inert
             return Select(targets, value=text, allow_blank=False, compact=True)
         if q.kind == "patterns":
-            return TextArea(q.as_text(current), soft_wrap=True, tab_behavior="indent", compact=True)
-        return Input(q.as_text(current), placeholder=q.hint, compact=True)
+            # Tab and shift+Tab move between fields, as in every other field.
+            return TextArea(q.as_text(current), soft_wrap=True, tab_behavior="focus", compact=True)
+        # Typing after Tab adds to the value (select-all on focus replaced it unseen).
+        return Input(q.as_text(current), placeholder=q.hint, compact=True, select_on_focus=False)
 
     def _index(self, value: Any) -> int:
         for i, choice in enumerate(self._choices):
             if choice.value == value:
                 return i
         return 0
+
+    def _key(self, value: Any) -> str:
+        """The Select value of a choice: its own value as text, so a new list of choices
+        (another handler's runtimes) changes the Select's value and so what it shows."""
+        return str(self._choices[self._index(value)].value)
+
+    def _select_options(self) -> list[tuple[str | Text, str]]:
+        return [(c.label, str(c.value)) for c in self._choices]
 
     # -- updates from the screen ----------------------------------------------------
     def show_problem(self, problem: str | None) -> None:
@@ -111,16 +131,21 @@ class QuestionField(Vertical):
         self.query_one(".problem", Static).update(outside(problem or "", multiline=True))
         self.set_class(problem is not None, "-invalid")
 
+    def show_note(self, note: str | None) -> None:
+        """A line under the field that is not a problem (how many sample records pass)."""
+        self.query_one(".note", Static).update(outside(note or ""))
+        self.set_class(bool(note), "-noted")
+
     def refresh_choices(self, answers: Answers) -> None:
         """Choices that depend on other answers (the runtime follows the handler)."""
         choices = self.question.options(answers)
         current = self.question.current(answers)
-        select = self.query_one(Select)
-        if choices != self._choices:
-            self._choices = choices
-            select.set_options([(c.label, i) for i, c in enumerate(choices)])
+        select: Select[str] = self.query_one(Select)
         with self.prevent(Select.Changed):
-            select.value = self._index(current)
+            if choices != self._choices:
+                self._choices = choices
+                select.set_options(self._select_options())
+            select.value = self._key(current)
 
     def set_destinations(self, arns: list[str]) -> None:
         select: Select[str] = self.query_one(Select)
@@ -156,18 +181,15 @@ class QuestionField(Vertical):
         event.stop()
         self._parsed(event.text_area.text)
 
-    @on(Switch.Changed)
-    def _switch(self, event: Switch.Changed) -> None:
-        event.stop()
-        self._parsed("true" if event.value else "false")
-
     @on(Select.Changed)
     def _select(self, event: Select.Changed) -> None:
         event.stop()
-        if self.question.kind == "destination":
+        if self.question.kind in ("destination", "bool"):
             self._parsed(str(event.value))
-        elif isinstance(event.value, int):
-            self.post_message(self.Edited(self, self._choices[event.value].value, None))
+            return
+        for choice in self._choices:
+            if str(choice.value) == event.value:
+                self.post_message(self.Edited(self, choice.value, None))
 
     @on(OptionList.OptionHighlighted)
     def _option(self, event: OptionList.OptionHighlighted) -> None:
