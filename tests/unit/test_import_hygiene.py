@@ -53,7 +53,7 @@ def test_cli_module_imports_nothing_heavy() -> None:
 
 
 def test_every_name_of_the_public_api_resolves() -> None:
-    import ddbwizard.core as core
+    from ddbwizard import core
 
     missing = []
     for name in core.__all__:
