@@ -121,7 +121,8 @@ def _deploy(run: Run, connection: Connection) -> int:
     from ddbwizard.core import resolve_stream
 
     aws, answers, reporter = connection.aws, run.answers, run.reporter
-    checked = core.preflight(aws, answers, reporter, connection.identity.account)
+    base_dir = Path(run.args.answers).resolve().parent  # function.code is relative to it
+    checked = core.preflight(aws, answers, reporter, connection.identity.account, base_dir)
     if checked.stack.delete_failed and not (run.args.replace_failed or run.args.dry_run):
         raise ConfirmationRequired(
             f"Stack {answers.stack.name} is in {checked.stack.status} from an earlier failed "
@@ -145,6 +146,14 @@ def _deploy(run: Run, connection: Connection) -> int:
     )
     if run.args.dry_run and checked.stack.kind == "CREATE":
         return _dry_create(run, stream.arn)
+    code = checked.code
+    if run.args.dry_run and code is not None and not (code.uploaded and code.bucket):
+        reporter.step(
+            "Dry run: the change set needs the function's zip in the artifacts bucket, which "
+            "it is not yet; nothing was changed"
+        )
+        return 0
+    artifact = core.stage_code(aws, answers, code, reporter, run.confirm, run.changes)
     deployment = core.plan_deploy(
         aws,
         answers,
@@ -153,6 +162,7 @@ def _deploy(run: Run, connection: Connection) -> int:
         changes=run.changes,
         state=checked.stack,
         replace_failed=run.args.replace_failed,
+        artifact=artifact,
     )
     plan = deployment.plan
     if plan.empty:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         DeployFailed as DeployFailed,
     )
     from ddbwizard.core.engine import (
+        Code as Code,
         Connection as Connection,
         Deployment as Deployment,
         Emulator as Emulator,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
         repeat_command as repeat_command,
         review as review,
         save_answers as save_answers,
+        stage_code as stage_code,
         unchanged as unchanged,
     )
     from ddbwizard.core.errors import (
@@ -157,7 +159,7 @@ _HOME = {
     "ddbwizard.core.deploy.execute": ("DeployFailed",),
     "ddbwizard.core.engine": (
         "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Prepared", "Review",
-        "announce_plan", "answers_for_run", "prepare_deploy",
+        "Code", "announce_plan", "answers_for_run", "prepare_deploy", "stage_code",
         "answers_path", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
     ),

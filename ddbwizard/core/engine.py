@@ -22,7 +22,9 @@ from ddbwizard.core.text import redact
 if TYPE_CHECKING:
     from ddbwizard.core.aws.facade import Aws, Identity, MappingInfo
     from ddbwizard.core.deploy.execute import Deployer, DeployResult, Plan, StackState
+    from ddbwizard.core.package.archive import Artifact
     from ddbwizard.core.stream import StreamFinding, StreamResolution
+    from ddbwizard.core.template.artifacts import ArtifactRef
     from ddbwizard.core.template.build import Summary
 
 
@@ -201,6 +203,111 @@ class Preflight:
     stream: StreamFinding
     stack: StackState
     mutations: tuple[str, ...]
+    code: Code | None = None  # a packaged function's zip, and where it goes
+
+
+@dataclass(frozen=True)
+class Code:
+    """A packaged function (own code, or the Go echo) and the artifacts bucket it goes to:
+    None while the `ddbwizard-artifacts` stack is not there yet; `uploaded` when the bucket
+    already holds this exact zip (its key is the zip's SHA-256)."""
+
+    artifact: Artifact
+    key: str
+    bucket: str | None
+    uploaded: bool
+
+
+def package_code(aws: Aws, answers: Answers, reporter: Reporter, base_dir: Path) -> Code | None:
+    """Package the function when it is not inline code (reads only, in AWS): the zip, its
+    key, and whether the artifacts bucket already has it. None for the inline echo."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from ddbwizard.core.deploy.artifacts import artifacts_bucket
+    from ddbwizard.core.deploy.execute import Deployer
+    from ddbwizard.core.package.function import package_function
+    from ddbwizard.core.template.artifacts import artifact_key
+
+    if not answers.function.packaged:
+        return None
+    reporter.step(f"Packaging the function ({answers.function.handler})")
+    work = Path(tempfile.mkdtemp(prefix="ddbwizard-package-"))
+    atexit.register(shutil.rmtree, work, True)
+    artifact = package_function(answers, base_dir, work)
+    assert artifact is not None
+    reporter.info(
+        f"{artifact.path.name}: {artifact.size:,} bytes ({artifact.unzipped_size:,} unzipped), "
+        f"SHA-256 {artifact.sha256[:12]}…, holds {', '.join(artifact.top_level[:6])}"
+    )
+    key = artifact_key(answers.table.name, artifact.sha256)
+    bucket = artifacts_bucket(Deployer(aws.cloudformation(), reporter))
+    uploaded = bucket is not None and aws.s3().object_exists(bucket, key)
+    return Code(artifact, key, bucket, uploaded)
+
+
+def code_mutations(code: Code | None) -> list[str]:
+    if code is None:
+        return []
+    found: list[str] = []
+    if code.bucket is None:
+        found.append(
+            "create stack ddbwizard-artifacts: one S3 bucket for function code in this account "
+            "and region (encrypted, versioned, all public access blocked)"
+        )
+    if not code.uploaded:
+        where = code.bucket or "that bucket"
+        found.append(f"upload the function's zip ({code.artifact.size:,} bytes) to {where}")
+    return found
+
+
+def stage_code(
+    aws: Aws,
+    answers: Answers,
+    code: Code | None,
+    reporter: Reporter,
+    confirm: Callable[[str], bool],
+    changes: ChangeLog | None = None,
+) -> ArtifactRef | None:
+    """Make the artifacts bucket (after `confirm`: a new bucket in the account) and upload
+    the zip unless the bucket has it; where the template finds the code."""
+    from ddbwizard.core.deploy.artifacts import ensure_artifacts_bucket, upload_artifact
+    from ddbwizard.core.deploy.execute import Deployer
+    from ddbwizard.core.stream import Declined
+    from ddbwizard.core.template.artifacts import ArtifactRef
+
+    if code is None:
+        return None
+    bucket = code.bucket
+    if bucket is None:
+        question = (
+            "Create stack ddbwizard-artifacts? It holds one S3 bucket for function code in "
+            "this account and region (encrypted, versioned, all public access blocked)."
+        )
+        if not confirm(question):
+            raise Declined("Nothing was deployed: the function's code needs the artifacts bucket.")
+        bucket = ensure_artifacts_bucket(Deployer(aws.cloudformation(), reporter, changes=changes))
+    if code.uploaded and code.bucket is not None:
+        reporter.info(f"s3://{bucket}/{code.key} is there already: nothing to upload")
+        return ArtifactRef(bucket, code.key)
+    log = changes if changes is not None else ChangeLog()
+    total = code.artifact.size
+    reporter.step(f"Uploading the function's zip to s3://{bucket}/{code.key}")
+    with log.attempt(f"the function's zip may have been uploaded to bucket {bucket}") as attempt:
+        ref, uploaded = upload_artifact(
+            aws.s3(),
+            bucket,
+            answers.table.name,
+            code.artifact.path,
+            code.artifact.sha256,
+            lambda sent, _total: reporter.progress(sent, total),
+        )
+        if uploaded:
+            attempt.confirm(f"the function's zip was uploaded to s3://{bucket}/{code.key}")
+        else:
+            attempt.undone()
+    return ref
 
 
 def owned_tags(answers: Answers) -> dict[str, str]:
@@ -211,7 +318,12 @@ def owned_tags(answers: Answers) -> dict[str, str]:
 
 
 def preflight(
-    aws: Aws, answers: Answers, reporter: Reporter, account: str, **stream_wait: Any
+    aws: Aws,
+    answers: Answers,
+    reporter: Reporter,
+    account: str,
+    base_dir: Path | None = None,
+    **stream_wait: Any,
 ) -> Preflight:
     """Read only: refuse everything that can be refused before the first mutating call.
 
@@ -233,15 +345,17 @@ def preflight(
     state = deployer.state(answers.stack.name, answers.table.name)
     if state.new_stack:
         refuse_name_clash(aws, answers)
+    code = package_code(aws, answers, reporter, base_dir or Path.cwd())
     mutations: list[str] = []
     if finding.arn is None:
         mutations.append(
             f"enable a {answers.stream.view_type} stream on table {answers.table.name} (UpdateTable)"
         )
+    mutations.extend(code_mutations(code))
     mutations.extend(state.mutations())
     mutations.append(f"create a change set ({state.kind}) for stack {answers.stack.name}")
     mutations.append(f"execute it (the {state.kind.lower()} of stack {answers.stack.name})")
-    return Preflight(finding, state, tuple(mutations))
+    return Preflight(finding, state, tuple(mutations), code)
 
 
 def plan_deploy(
@@ -254,6 +368,7 @@ def plan_deploy(
     state: StackState | None = None,
     replace_failed: bool = False,
     confirm_replace: Callable[[str], bool] | None = None,
+    artifact: ArtifactRef | None = None,
 ) -> Deployment:
     """Check names, build the template and make the change set (CREATE or UPDATE).
 
@@ -263,7 +378,7 @@ def plan_deploy(
     from ddbwizard.core.deploy.execute import Deployer
     from ddbwizard.core.template.build import build_template, render_checked
 
-    body = render_checked(build_template(answers, stream_arn), "yaml")  # too large: no AWS call
+    body = render_checked(build_template(answers, stream_arn, artifact), "yaml")  # no AWS call
     deployer = Deployer(aws.cloudformation(), reporter, changes=changes)
     if state is None:
         state = deployer.state(answers.stack.name, answers.table.name)
@@ -307,6 +422,7 @@ def prepare_deploy(
     replace_failed: bool = False,
     confirm_replace: Callable[[str], bool] | None = None,
     on_plan: Callable[[Preflight], object] | None = None,
+    base_dir: Path | None = None,
 ) -> Prepared:
     """The wizards' deploy up to the change set: read-only checks first (everything that can
     refuse), the plan announced (to the reporter, and to `on_plan` for a screen that lists
@@ -314,13 +430,14 @@ def prepare_deploy(
     deletion (after `confirm_replace`), the change set."""
     from ddbwizard.core.stream import resolve_stream
 
-    checked = preflight(aws, answers, reporter, account)
+    checked = preflight(aws, answers, reporter, account, base_dir)
     announce_plan(reporter, checked)
     if on_plan is not None:
         on_plan(checked)
     stream = resolve_stream(
         aws, answers, reporter, confirm, changes=changes, finding=checked.stream
     )
+    artifact = stage_code(aws, answers, checked.code, reporter, confirm, changes)
     deployment = plan_deploy(
         aws,
         answers,
@@ -330,6 +447,7 @@ def prepare_deploy(
         state=checked.stack,
         replace_failed=replace_failed,
         confirm_replace=confirm_replace,
+        artifact=artifact,
     )
     return Prepared(checked, stream, deployment)
 

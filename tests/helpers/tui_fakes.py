@@ -150,6 +150,10 @@ CHANGES = (
 @dataclass
 class FakeDeployer:
     reporter: Reporter
+    discarded: list[Plan] = field(default_factory=list)  # the change sets deleted unexecuted
+
+    def discard(self, plan: Plan) -> None:
+        self.discarded.append(plan)
 
 
 @dataclass
@@ -160,6 +164,7 @@ class FakeDeploy:
     empty: bool = False
     needs_replace: bool = False
     plans: list[bool] = field(default_factory=list)  # replace_failed of each plan call
+    discarded: list[Plan] = field(default_factory=list)  # of every plan's deployer
 
     def fns(self) -> DeployFns:
         return DeployFns(prepare=self.prepare, execute=self.execute, unchanged=self.unchanged)
@@ -186,7 +191,7 @@ class FakeDeploy:
         plan = Plan(
             name, f"stack/{name}", "cs-1", "ddbwizard-1", "CREATE", CHANGES, empty=self.empty
         )
-        return Deployment(cast(Any, FakeDeployer(reporter)), plan)
+        return Deployment(cast(Any, FakeDeployer(reporter, self.discarded)), plan)
 
     def execute(self, aws: Any, answers: Any, deployment: Deployment, stream_arn: str) -> Outcome:
         reporter = cast(FakeDeployer, deployment.deployer).reporter

@@ -79,7 +79,7 @@ class DeployScreen(StepScreen):
             app.answers,
             TuiReporter(self),
             app.connection.identity.account,
-            lambda question: self.confirm_from_worker(question, yes="Enable", no="Cancel"),
+            lambda question: self.confirm_from_worker(question, yes="Yes", no="Cancel"),
             changes=app.changes,
             replace_failed=replace_failed,
             on_plan=lambda checked: self.post_message(messages.PlanAnnounced(checked.mutations)),
