@@ -16,14 +16,13 @@ import pytest
 from ddbwizard.core.errors import AnswersError, UsageError
 from ddbwizard.core.model import limits
 from ddbwizard.core.model.answers import (
-    UNSAFE_RULE,
     Answers,
     answers_from_data,
-    bucket_name_problem,
     destination_region_problem,
     json_schema,
     parse_answers,
 )
+from ddbwizard.core.model.fields import UNSAFE_RULE, bucket_name_problem
 from ddbwizard.core.text import has_unsafe
 from tests.helpers.fault_kit import run_cli, stream_arn, write
 
