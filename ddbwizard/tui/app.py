@@ -82,8 +82,9 @@ class WizardApp(App[int]):
         Binding("q", "request_quit", "Quit", show=False),
         Binding("ctrl+q", "request_quit", "Quit", priority=True),
         Binding("ctrl+c", "request_quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "help", "Help"),
-        Binding("f1", "help", "Help", show=False, priority=True),
+        # f1 also works in a text field (where ? is text), so the footer names f1.
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f1", "help", "Help", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
@@ -222,20 +223,25 @@ class WizardApp(App[int]):
         steps = [s for s in self.screen_stack if isinstance(s, StepScreen)]
         step = steps[-1] if steps else None
         leaving = step.leave_note() if step is not None else None
-        if not self.changes.changed and leaving is None:
+        stays = [
+            change.what
+            for change in self.changes.entries
+            if step is None or not step.leaving_undoes(change.what)
+        ]
+        if not stays and leaving is None:
             self.exit(0)
             return
         parts = ["Quit ddbwizard?"]
         if leaving is not None:
             parts.append(leaving)
-        if self.changes.changed:
-            changes = " and ".join(change.what for change in self.changes.entries)
-            stays = (
+        if stays:
+            changes = " and ".join(stays)
+            where = (
                 "in the local emulator, which stops when you quit"
                 if self.options.local
                 else "in AWS"
             )
-            parts.append(f"What was done stays {stays}: {changes}.")
+            parts.append(f"What was done stays {where}: {changes}.")
 
         def answered(yes: bool | None) -> None:
             self.asking_quit = False

@@ -3,10 +3,13 @@ or is not offered, every way out asks the same question, and the light theme is 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.color import Color
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Collapsible, DataTable, Input, Select, Static, TextArea
 
@@ -18,7 +21,6 @@ from ddbwizard.tui.screens.mapping import MappingScreen
 from ddbwizard.tui.screens.modals import ConfirmModal, HelpScreen
 from ddbwizard.tui.screens.review import ReviewScreen
 from ddbwizard.tui.screens.stream import StreamScreen
-from ddbwizard.tui.screens.tables import TableScreen
 from ddbwizard.tui.widgets.question import QuestionField
 from tests.helpers.drive import drive_to, until
 from tests.helpers.tui_fakes import FakeDeploy, fake_app
@@ -195,14 +197,11 @@ async def test_keys_that_cannot_act_are_not_offered(tmp_path: Path) -> None:
         assert app.screen.check_action("next", ()) is False
 
 
-async def drive_to_done_from_stream(pilot: object) -> None:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
+async def drive_to_done_from_stream(pilot: Pilot[Any]) -> None:
     app = pilot.app
     await pilot.press("enter")
-    for screen in (MappingScreen, FunctionScreen, ReviewScreen):
-        await until(pilot, lambda screen=screen: isinstance(app.screen, screen))
+    for step in (MappingScreen, FunctionScreen, ReviewScreen):
+        await until(pilot, partial(lambda kind: isinstance(app.screen, kind), step))
         await pilot.press("ctrl+n")
     await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
     await pilot.press("enter")
@@ -229,7 +228,7 @@ async def test_a_stream_being_read_offers_next_only_once_read(tmp_path: Path) ->
         await pilot.press("ctrl+n")
         assert app.screen is screen
         app.state.stream = stream
-        await until(pilot, lambda: stream is not None)
+        assert screen.check_action("next", ()) is True
         assert screen.check_action("copy_arn", ()) is True
 
 

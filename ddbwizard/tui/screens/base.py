@@ -76,6 +76,10 @@ class StepScreen(Screen[None]):
         """What leaving this step undoes first (said in the quit confirmation), if anything."""
         return None
 
+    def leaving_undoes(self, what: str) -> bool:
+        """Whether leaving this step undoes the change log entry `what` (not said to stay)."""
+        return False
+
     def leave(self, then: Callable[[], object]) -> None:
         """Undo what leaving this step undoes (see `leave_note`), then call `then`."""
         then()

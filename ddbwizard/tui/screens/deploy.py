@@ -264,6 +264,10 @@ class DeployScreen(StepScreen):
             return None
         return "The change set that was not executed is deleted first (nothing was deployed)."
 
+    def leaving_undoes(self, what: str) -> bool:
+        deployment = self.pending()
+        return deployment is not None and deployment.plan.change_set_name in what
+
     def leave(self, then: Callable[[], object]) -> None:
         deployment = self.pending()
         if self.leaving:

@@ -29,7 +29,7 @@ KEYS = """\
 [b]Stream[/]  c copy the stream ARN
 [b]Review[/]  t YAML/JSON · e export the template · s save the answers
 [b]Deploy[/]  enter deploy · d delete and retry (failed stack)
-          escape or quit deletes a change set that was not deployed
+        escape or quit deletes a change set that was not deployed
 [b]Done[/]    c copy the selected output · w write a demo item (--local)"""
 
 
