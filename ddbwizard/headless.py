@@ -100,19 +100,28 @@ def _dispatch(run: Run, connection: Connection) -> int:
 
 
 def _export(run: Run, stream_arn: str) -> int:
-    from ddbwizard.core import build_template, render_checked
+    from ddbwizard.core import build_template, export_code, render_checked
 
     target: str = run.args.export
     fmt: Literal["yaml", "json"] = run.args.format or (
         "json" if target.lower().endswith(".json") else "yaml"
     )
     text = render_checked(build_template(run.answers, stream_arn), fmt)
+    folder = Path.cwd() if target == "-" else Path(target).resolve().parent
+    code = export_code(run.answers, Path(run.args.answers).resolve().parent, folder)
     if target == "-":
         sys.stdout.write(text)
         sys.stdout.flush()  # a full or closed stdout fails here, inside the safety net
     else:
         write_atomic(Path(target), text)
         run.reporter.info(f"Wrote {fmt.upper()} template to {target}")
+    if code is not None:
+        zip_path, key = code
+        run.reporter.info(
+            f"Wrote the function's zip to {zip_path}. A deploy uploads it to the artifacts "
+            f"bucket as {key}; to deploy this template yourself, upload it and pass the "
+            "parameters CodeS3Bucket and CodeS3Key."
+        )
     return 0
 
 

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         connect as connect,
         destroy as destroy,
         execute_deploy as execute_deploy,
+        export_code as export_code,
         placeholder_note as placeholder_note,
         placeholder_stream_arn as placeholder_stream_arn,
         plan_deploy as plan_deploy,
@@ -159,7 +160,7 @@ _HOME = {
     "ddbwizard.core.deploy.execute": ("DeployFailed",),
     "ddbwizard.core.engine": (
         "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Prepared", "Review",
-        "Code", "announce_plan", "answers_for_run", "prepare_deploy", "stage_code",
+        "Code", "export_code", "announce_plan", "answers_for_run", "prepare_deploy", "stage_code",
         "answers_path", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
     ),

@@ -247,6 +247,26 @@ def package_code(aws: Aws, answers: Answers, reporter: Reporter, base_dir: Path)
     return Code(artifact, key, bucket, uploaded)
 
 
+def export_code(answers: Answers, base_dir: Path, folder: Path) -> tuple[Path, str] | None:
+    """For --export of a packaged function: its zip, written into `folder` (offline: no AWS
+    call), and the key a deploy would upload it to in the artifacts bucket. None for inline
+    code."""
+    import shutil
+    import tempfile
+
+    from ddbwizard.core.package.function import package_function
+    from ddbwizard.core.template.artifacts import artifact_key
+
+    if not answers.function.packaged:
+        return None
+    with tempfile.TemporaryDirectory(prefix="ddbwizard-package-") as work:
+        artifact = package_function(answers, base_dir, Path(work))
+        assert artifact is not None
+        target = folder / artifact.path.name
+        shutil.copyfile(artifact.path, target)
+    return target, artifact_key(answers.table.name, artifact.sha256)
+
+
 def code_mutations(code: Code | None) -> list[str]:
     if code is None:
         return []

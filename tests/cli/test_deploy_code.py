@@ -45,8 +45,7 @@ def test_own_code_is_uploaded_once_and_deployed_from_the_bucket(
 ) -> None:
     create_table(client(moto_endpoint, "dynamodb"), "orders", "NEW_AND_OLD_IMAGES")
     function = (
-        f"  handler: python\n  architecture: x86_64\n  code: {EXAMPLE_CODE}\n"
-        "  entry: app.handler\n"
+        f"  handler: python\n  architecture: x86_64\n  code: {EXAMPLE_CODE}\n  entry: app.handler\n"
     )
     answers = _answers(tmp_path / "own.yaml", function, "orders-counts")
 
@@ -107,3 +106,26 @@ def test_declining_the_artifacts_bucket_changes_nothing(
     assert "Changed in AWS" not in err
     stacks = client(moto_endpoint, "cloudformation").list_stacks()["StackSummaries"]
     assert [s["StackName"] for s in stacks if s["StackStatus"] != "DELETE_COMPLETE"] == []
+
+
+def test_export_of_own_code_writes_the_zip_beside_the_template_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # any AWS call would fail
+    function = f"  handler: python\n  code: {EXAMPLE_CODE}\n  entry: app.handler\n"
+    answers = _answers(tmp_path / "own.yaml", function, "orders-counts")
+    text = answers.read_text(encoding="utf-8").replace(
+        "table: {name: orders}",
+        "table: {name: orders}\nstream:\n  arn: "
+        "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
+    )
+    answers.write_text(text, encoding="utf-8")
+    out = tmp_path / "out" / "stack.yaml"
+    out.parent.mkdir()
+
+    assert cli.main(["--answers", str(answers), "--export", str(out)]) == 0
+
+    err = capsys.readouterr().err
+    assert (out.parent / "orders-counts.zip").is_file()
+    assert "CodeS3Bucket" in out.read_text(encoding="utf-8")
+    assert "uploads it to the artifacts bucket as ddbwizard/orders/" in err

@@ -304,3 +304,15 @@ async def test_step_titles_are_readable_in_both_themes(tmp_path: Path, theme: st
         title = app.screen.query_one(".step-title")
         _, background = title.background_colors
         assert contrast(title.styles.color, background) >= 4.5
+
+
+async def test_the_light_themes_named_colours_are_readable(tmp_path: Path) -> None:
+    app = fake_app(answers_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive_to(pilot, "table")  # "on" green, "off" yellow, warnings, notes in cyan
+        app.theme = "textual-light"
+        await pilot.pause()
+        background = app.screen.styles.background
+        for index in range(1, 7):  # red, green, yellow, blue, magenta, cyan
+            named = Color(*app.ansi_theme_light.ansi_colors[index])
+            assert contrast(named, background) >= 4.5, index

@@ -346,10 +346,13 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "function.handler",
         "Echo handler",
-        "Both log one JSON line per record, numbers exact, binary as base64.",
+        "All three log the same JSON line per record, numbers exact, binary as base64. "
+        "python and nodejs deploy as inline code; go is built here with your Go toolchain "
+        "(1.19 or newer) into bootstrap (provided.al2023) and deployed through the artifacts "
+        "bucket (a stack of its own, made once, after you agree).",
         "choice",
         "function",
-        choices=_fixed(Choice("python", "python"), Choice("nodejs", "nodejs")),
+        choices=_fixed(Choice("python", "python"), Choice("nodejs", "nodejs"), Choice("go", "go")),
         resets=("function.runtime",),
     ),
     Question(
