@@ -112,6 +112,9 @@ if TYPE_CHECKING:
     from ddbwizard.core.model.validation import (
         shown as shown,
     )
+    from ddbwizard.core.package.function import (
+        describe_code as describe_code,
+    )
     from ddbwizard.core.report import (
         Reporter as Reporter,
         StackEvent as StackEvent,
@@ -180,6 +183,7 @@ _HOME = {
     "ddbwizard.core.report": ("Reporter", "StackEvent"),
     "ddbwizard.core.stream": ("Declined", "StreamResolution", "resolve_stream"),
     "ddbwizard.core.template.build": ("build_template", "render_checked"),
+    "ddbwizard.core.package.function": ("describe_code",),
     "ddbwizard.core.runner": ("Invocation", "echo_handler", "invoke"),
     "ddbwizard.core.trial": (
         "TRY_ITEMS", "SampleRecords", "Trial", "passing_summary", "sample_records", "try_it",

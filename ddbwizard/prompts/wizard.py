@@ -100,7 +100,25 @@ class PlainWizard:
         self.title("function")
         for question in questions_for("function"):
             answers = ask(self.prompter, question, answers)
+            if question.id == "function.entry":
+                answers = self.check_code(answers)
         return Finish(self, connection, answers, stream.arn if stream else None).run()
+
+    def check_code(self, answers: Answers) -> Answers:
+        """Your own code, checked as the packager will; asked again until it would package."""
+        from ddbwizard.core import BY_ID, DdbWizardError, describe_code
+
+        while True:
+            try:
+                found = describe_code(answers, Path.cwd())
+            except DdbWizardError as exc:
+                self.prompter.say(f"  {exc.message}")
+                answers = ask(self.prompter, BY_ID["function.code"], answers)
+                answers = ask(self.prompter, BY_ID["function.entry"], answers)
+                continue
+            if found:
+                self.prompter.say(f"  {found}")
+            return answers
 
     def connect(self) -> Connection:
         from ddbwizard.connecting import open_connection

@@ -250,3 +250,33 @@ def test_filter_patterns_are_tried_on_records_built_from_the_table(
     assert " sample records from the table pass this pattern." in said
     assert "passes: pattern 0" in said  # the review's Try it marks each record
     assert "filtered out" in said
+
+
+def test_own_code_is_checked_as_the_packager_will_and_asked_again_when_wrong(
+    wizard: Wizard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "handler"
+    code.mkdir()
+    (code / "app.py").write_text("def handler(event, context):\n    return None\n")
+    monkeypatch.chdir(tmp_path)
+    fake = FakePrompter(
+        [
+            ("Which table?", "orders"),
+            ("Your own code", "nowhere"),
+            ("Entry", ""),
+            ("Your own code", "handler"),  # asked again: the folder did not exist
+            ("Entry", "missing.handler"),
+            ("Your own code", "handler"),  # asked again: there is no missing.py
+            ("Entry", "app.handler"),
+            ("What next?", INTERRUPT),
+        ]
+    )
+
+    assert wizard(fake).run() == 130
+
+    said = "\n".join(fake.lines)
+    assert "is not a folder" in said
+    assert "needs missing.py or missing/__init__.py in function.code" in said
+    assert fake.script == []
+    assert "1 files, " in said
+    assert "entry app.handler found" in said

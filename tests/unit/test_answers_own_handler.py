@@ -37,10 +37,9 @@ def test_go_refuses_a_python_runtime_with_the_field_path() -> None:
     ]
 
 
-def test_own_code_needs_an_entry_of_the_handlers_shape() -> None:
-    assert problems(code="src") == [
-        "function.entry: required with code: the python handler as module.function, e.g. app.handler"
-    ]
+def test_own_code_takes_lambdas_usual_entry_or_one_of_the_handlers_shape() -> None:
+    assert answers(code="src").function.code_entry == "lambda_function.lambda_handler"
+    assert answers(code="src", handler="nodejs").function.code_entry == "index.handler"
     assert problems(code="src", entry="app") == [
         "function.entry: must be module.function (e.g. app.handler), got 'app'"
     ]

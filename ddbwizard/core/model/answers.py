@@ -256,12 +256,15 @@ class Function(_Section):
         """The Go main package's folder inside code."""
         return self.entry or "."
 
+    @property
+    def code_entry(self) -> str:
+        """With code: `entry`, or Lambda's usual one for the handler (as the console names it)."""
+        return self.entry or limits.DEFAULT_CODE_ENTRY.get(self.handler, ".")
+
 
 def _entry_problem(handler: limits.Handler, code: str | None, entry: str | None) -> str | None:
     """Why `entry` does not fit the handler and code, or None."""
-    if entry is None:
-        if code is not None and handler != "go":
-            return f"required with code: the {handler} handler as module.function, e.g. app.handler"
+    if entry is None:  # with code: Lambda's usual entry for the handler (code_entry)
         return None
     if code is None:
         return "applies only with code: (the echo handlers have their own entry)"

@@ -102,6 +102,11 @@ EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
 
 # Lambda function. https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
 Handler = Literal["python", "nodejs", "go"]
+# With function.code and no function.entry: the entry the Lambda console gives a new function.
+DEFAULT_CODE_ENTRY: dict[str, str] = {
+    "python": "lambda_function.lambda_handler",
+    "nodejs": "index.handler",
+}
 HANDLERS: tuple[Handler, ...] = get_args(Handler)
 # Supported, not deprecated runtimes (nodejs20.x was deprecated on 2026-04-30); Go runs as a
 # `bootstrap` binary on the OS-only runtime.

@@ -39,7 +39,7 @@ STEP_TITLES: dict[StepId, str] = {
     "deploy": "Deploy",
     "done": "Done",
 }
-Kind = Literal["int", "bool", "choice", "text", "patterns", "destination", "tags", "arn"]
+Kind = Literal["int", "bool", "choice", "text", "patterns", "destination", "tags", "arn", "path"]
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class Question:
             return _parse_patterns(text)
         if self.kind == "tags":
             return _parse_tags(text)
-        if self.kind == "arn":
+        if self.kind in ("arn", "path"):  # optional: empty (or "none") is no value
             return None if not text or text.lower() == "none" else text
         if self.kind == "destination":
             if not text or text.lower() == "none":
@@ -354,6 +354,24 @@ QUESTIONS: tuple[Question, ...] = (
         "function",
         choices=_fixed(Choice("python", "python"), Choice("nodejs", "nodejs"), Choice("go", "go")),
         resets=("function.runtime",),
+    ),
+    Question(
+        "function.code",
+        "Your own code (a folder; empty: the echo)",
+        "A folder with your handler, relative to where ddbwizard runs (to the answers file's "
+        "folder once saved). It is zipped (requirements.txt installed for Lambda's platform), "
+        "uploaded once to the artifacts bucket and deployed on this trigger, with the same role.",
+        "path",
+        "function",
+        resets=("function.entry",),
+    ),
+    Question(
+        "function.entry",
+        "Entry (module.function; go: the main package folder)",
+        "Empty: lambda_function.lambda_handler (python), index.handler (nodejs), the code "
+        "folder itself (go), as the Lambda console names them.",
+        "path",
+        "function",
     ),
     Question(
         "function.runtime",

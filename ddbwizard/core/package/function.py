@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from ddbwizard.core.errors import UsageError
+from ddbwizard.core.model import limits
 from ddbwizard.core.model.answers import Answers, Function
 from ddbwizard.core.package.archive import Artifact, collect, write_zip
 from ddbwizard.core.package.pydeps import PIP, install_requirements
@@ -56,8 +57,7 @@ def package_function(
             folder / REQUIREMENTS, deps, function.runtime, function.architecture, pip
         )
         entries = {**collect(deps), **entries}  # your own files win over a dependency's
-    assert function.entry is not None  # the model requires it with code
-    check_entry(function.handler, function.entry, entries)
+    check_entry(function.handler, function.code_entry, entries)
     return write_zip(entries, out)
 
 
@@ -83,3 +83,27 @@ def check_entry(handler: str, entry: str, entries: Mapping[str, Path]) -> None:
             "and there is none",
             "Check function.entry (module.function) against the files of function.code.",
         )
+
+
+def describe_code(answers: Answers, base_dir: Path) -> str:
+    """function.code checked as the packager will check it (no pip, no build): the folder,
+    the entry's module, the size; one line for a wizard, or a UsageError saying what is wrong."""
+    function = answers.function
+    if function.code is None:
+        return ""
+    folder = code_dir(function, base_dir)
+    entries = collect(folder)
+    if function.handler == "go":
+        main = folder / function.go_entry
+        if not any(main.glob("*.go")):
+            raise UsageError(f"function.entry: {main} holds no .go file (the Go main package)")
+    else:
+        check_entry(function.handler, function.code_entry, entries)
+    size = sum(path.stat().st_size for path in entries.values())
+    if size > limits.CODE_UNZIPPED_MAX_BYTES:
+        raise UsageError(
+            f"function.code: {size:,} bytes, over Lambda's {limits.CODE_UNZIPPED_MAX_BYTES:,} "
+            "(250 MB unzipped)"
+        )
+    extra = ", plus requirements.txt to install" if (folder / REQUIREMENTS).is_file() else ""
+    return f"{len(entries)} files, {size:,} bytes; entry {function.code_entry} found{extra}"

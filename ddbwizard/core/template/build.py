@@ -190,7 +190,7 @@ def _code(function: Function, artifact: ArtifactRef | None) -> tuple[str, awslam
     if kind != "go" and function.code is None:
         source = handlers.handler_source(kind)
         return handlers.HANDLER_ENTRY[kind], awslambda.Code(ZipFile=source)
-    entry = limits.GO_HANDLER_ENTRY if function.handler == "go" else function.entry
+    entry = limits.GO_HANDLER_ENTRY if function.handler == "go" else function.code_entry
     if artifact is None:
         code = awslambda.Code(S3Bucket=Ref(CODE_BUCKET_PARAMETER), S3Key=Ref(CODE_KEY_PARAMETER))
     else:

@@ -1,0 +1,39 @@
+"""The Function step: your own code, checked as you type as the packager will check it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from tests.helpers.drive import drive_to, until
+from tests.helpers.tui_fakes import fake_app
+
+
+async def test_the_code_folder_and_entry_are_checked_as_you_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "handler"
+    code.mkdir()
+    (code / "app.py").write_text("def handler(event, context):\n    return None\n")
+    monkeypatch.chdir(tmp_path)
+    app = fake_app(answers_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await drive_to(pilot, "function", table="orders")
+        screen = app.screen
+        field = screen.query_one("#q-function-code")
+        box = field.query_one(Input)
+        box.focus()
+        await pilot.press(*"nowhere")
+        problem = field.query_one(".problem", Static)
+        await until(pilot, lambda: "is not a folder" in str(problem.render()))
+        box.value = ""
+        await pilot.press(*"handler")
+        entry = screen.query_one("#q-function-entry").query_one(Input)
+        entry.focus()
+        await pilot.press(*"app.handler")
+        note = field.query_one(".note", Static)
+        await until(pilot, lambda: "entry app.handler found" in str(note.render()))
+        assert app.answers.function.code == "handler"
+        assert app.answers.function.packaged
