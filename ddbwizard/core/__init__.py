@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         prepare_deploy as prepare_deploy,
         repeat_command as repeat_command,
         review as review,
+        review_code as review_code,
         save_answers as save_answers,
         stage_code as stage_code,
         unchanged as unchanged,
@@ -163,7 +164,7 @@ _HOME = {
     "ddbwizard.core.deploy.execute": ("DeployFailed",),
     "ddbwizard.core.engine": (
         "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Prepared", "Review",
-        "Code", "export_code", "announce_plan", "answers_for_run", "prepare_deploy", "stage_code",
+        "Code", "export_code", "review_code", "announce_plan", "answers_for_run", "prepare_deploy", "stage_code",
         "answers_path", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
     ),

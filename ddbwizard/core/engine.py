@@ -237,10 +237,7 @@ def package_code(aws: Aws, answers: Answers, reporter: Reporter, base_dir: Path)
     atexit.register(shutil.rmtree, work, True)
     artifact = package_function(answers, base_dir, work)
     assert artifact is not None
-    reporter.info(
-        f"{artifact.path.name}: {artifact.size:,} bytes ({artifact.unzipped_size:,} unzipped), "
-        f"SHA-256 {artifact.sha256[:12]}…, holds {', '.join(artifact.top_level[:6])}"
-    )
+    reporter.info(artifact_line(artifact))
     key = artifact_key(answers.table.name, artifact.sha256)
     bucket = artifacts_bucket(Deployer(aws.cloudformation(), reporter))
     uploaded = bucket is not None and aws.s3().object_exists(bucket, key)
@@ -265,6 +262,31 @@ def export_code(answers: Answers, base_dir: Path, folder: Path) -> tuple[Path, s
         target = folder / artifact.path.name
         shutil.copyfile(artifact.path, target)
     return target, artifact_key(answers.table.name, artifact.sha256)
+
+
+def artifact_line(artifact: Artifact) -> str:
+    """One line about a packaged function, for the review and the deploy."""
+    names = artifact.top_level
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    return (
+        f"{artifact.path.name}: {artifact.size:,} bytes ({artifact.unzipped_size:,} unzipped), "
+        f"SHA-256 {artifact.sha256}, holds {shown}"
+    )
+
+
+def review_code(answers: Answers, base_dir: Path) -> str | None:
+    """The review's line about the function's zip (packaged here, nothing uploaded), or None
+    for inline code."""
+    import tempfile
+
+    from ddbwizard.core.package.function import package_function
+
+    if not answers.function.packaged:
+        return None
+    with tempfile.TemporaryDirectory(prefix="ddbwizard-package-") as work:
+        artifact = package_function(answers, base_dir, Path(work))
+        assert artifact is not None
+        return artifact_line(artifact)
 
 
 def code_mutations(code: Code | None) -> list[str]:

@@ -55,6 +55,7 @@ class Finish:
             self.say(*wrapped(placeholder_note(self.answers), ""))
         shown = review(self.answers, arn)
         self.summary(shown)
+        self.code()
         self.try_it()
         if self.next_step(shown) == "save":
             self.save()
@@ -77,6 +78,14 @@ class Finish:
             self.say(*wrapped(sentence, "    ", "  - "))
         for warning in self.answers.warnings():
             self.say(*wrapped(warning, "  ", "warning: "))
+
+    def code(self) -> None:
+        """Your own code or the Go echo: the zip a deploy would upload (packaged here)."""
+        from ddbwizard.core import review_code
+
+        if self.answers.function.packaged:
+            self.wizard.reporter.step("Packaging the function (nothing is uploaded yet)")
+            self.say(*wrapped(f"Code: {review_code(self.answers, Path.cwd())}", "    ", "  "))
 
     def try_it(self) -> None:
         """Sample records from the table, which pass the filters, and what the echo logs."""

@@ -70,6 +70,13 @@ class SampleRead(Message):
 
 
 @dataclass
+class CodeReviewed(Message):
+    """The review's line about the function's zip (your own code, or the Go echo)."""
+
+    line: str
+
+
+@dataclass
 class TrialReady(Message):
     """The review's "Try it": sample records, their verdicts and the echo's lines."""
 

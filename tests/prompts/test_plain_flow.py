@@ -280,3 +280,5 @@ def test_own_code_is_checked_as_the_packager_will_and_asked_again_when_wrong(
     assert fake.script == []
     assert "1 files, " in said
     assert "entry app.handler found" in said
+    assert "Code: orders-echo.zip: " in said  # the review: the zip a deploy would upload
+    assert "holds app.py" in said

@@ -37,3 +37,24 @@ async def test_the_code_folder_and_entry_are_checked_as_you_type(
         await until(pilot, lambda: "entry app.handler found" in str(note.render()))
         assert app.answers.function.code == "handler"
         assert app.answers.function.packaged
+
+
+async def test_the_review_shows_the_zip_the_deploy_would_upload(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "handler"
+    code.mkdir()
+    (code / "app.py").write_text("def handler(event, context):\n    return None\n")
+    monkeypatch.chdir(tmp_path)
+    app = fake_app(answers_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await drive_to(pilot, "function", table="orders")
+        app.answers = app.answers.with_values(
+            {"function.code": "handler", "function.entry": "app.handler"}
+        )
+        await pilot.press("ctrl+n")
+        shown = app.screen.query_one("#code", Static)
+        await until(pilot, lambda: "SHA-256" in str(shown.render()), 30)
+        text = str(shown.render())
+        assert "orders-echo.zip" in text
+        assert "holds app.py" in text

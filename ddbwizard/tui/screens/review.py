@@ -54,12 +54,18 @@ class ReviewScreen(StepScreen):
         with VerticalScroll(classes="step-body", id="review"):
             yield Static("Review what will be deployed", classes="step-title")
             yield Static("Building the template…", id="summary")
+            yield Static("", id="code")
             yield Static("", id="try-title", classes="section-title")
             yield Static("", id="try-it")
             yield Static("", id="command", classes="result-box")
             with Horizontal(id="folder-row", classes="row"):
                 yield Label("Folder", classes="field-label")
-                yield Input(str(self._folder()), placeholder="a folder to write to", id="folder")
+                yield Input(
+                    str(self._folder()),
+                    placeholder="a folder to write to",
+                    id="folder",
+                    select_on_focus=False,
+                )
             yield Static("", id="template-title", classes="section-title")
             yield Static("", id="template")
             with Horizontal(classes="buttons"):
@@ -101,6 +107,19 @@ class ReviewScreen(StepScreen):
         )
         self.query_one("#try-it", Static).update("Reading a few items and running the echo…")
         self.try_it()
+        if answers.function.packaged:
+            self.query_one("#code", Static).update("Packaging the function (nothing is uploaded)…")
+            self.package()
+
+    @work(thread=True, exclusive=True, group="code", exit_on_error=False)
+    def package(self) -> None:
+        line = core.review_code(self.wizard.answers, Path.cwd()) or ""
+        self.post_message(messages.CodeReviewed(line))
+
+    def on_code_reviewed(self, message: messages.CodeReviewed) -> None:
+        self.query_one("#code", Static).update(
+            Text.assemble(("Code", "bold"), " ", inert(message.line))
+        )
 
     @work(thread=True, exclusive=True, group="trial", exit_on_error=False)
     def try_it(self) -> None:
@@ -111,6 +130,9 @@ class ReviewScreen(StepScreen):
     def recover(self, group: str, error: BaseException) -> bool:
         if group == "trial" and isinstance(error, DdbWizardError):  # a hint: the deploy goes on
             self.query_one("#try-it", Static).update(outside(f"Cannot try it here: {error}"))
+            return True
+        if group == "code" and isinstance(error, DdbWizardError):  # the deploy would refuse it
+            self.query_one("#code", Static).update(outside(f"⚠ {error}", "yellow"))
             return True
         return False
 
