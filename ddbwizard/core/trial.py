@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddbwizard.core.aws.facade import Aws
+from ddbwizard.core.errors import UsageError
 from ddbwizard.core.model import limits
 from ddbwizard.core.model.answers import Answers
 from ddbwizard.core.model.filters import matching_patterns
@@ -142,6 +143,11 @@ def passing_summary(answers: Answers, records: list[dict[str, Any]]) -> str:
 def try_it(aws: Aws, answers: Answers, limit: int = TRY_ITEMS, now: float | None = None) -> Trial:
     """Sample records from the table, the filters applied, and the echo run on those that
     pass, exactly as the deployed code would run (read only; no function is deployed)."""
+    if answers.function.packaged:
+        raise UsageError(
+            "it runs the python and nodejs echoes here; your own code and the Go echo run as "
+            "deployed under --local"
+        )
     sample = sample_records(aws, answers, limit, now)
     records = list(sample.event["Records"])
     matched = judge(answers, records)

@@ -95,7 +95,7 @@ class Finish:
         try:
             trial = try_it(self.connection.aws, self.answers)
         except DdbWizardError as exc:
-            self.say(*wrapped(f"cannot try it here: {exc}", "    ", "  "))
+            self.say(*wrapped(f"Try it: {exc.message}", "    ", "  "))
             return
         for event_name, keys, verdict in trial.rows():
             self.say(*wrapped(f"{event_name:<7} {keys}: {verdict}", "      ", "  "))

@@ -274,7 +274,7 @@ def test_own_code_is_checked_as_the_packager_will_and_asked_again_when_wrong(
 
     assert wizard(fake).run() == 130
 
-    said = "\n".join(fake.lines)
+    said = " ".join(" ".join(fake.lines).split())
     assert "is not a folder" in said
     assert "needs missing.py or missing/__init__.py in function.code" in said
     assert fake.script == []

@@ -129,7 +129,7 @@ class ReviewScreen(StepScreen):
 
     def recover(self, group: str, error: BaseException) -> bool:
         if group == "trial" and isinstance(error, DdbWizardError):  # a hint: the deploy goes on
-            self.query_one("#try-it", Static).update(outside(f"Cannot try it here: {error}"))
+            self.query_one("#try-it", Static).update(outside(f"Not here: {error.message}"))
             return True
         if group == "code" and isinstance(error, DdbWizardError):  # the deploy would refuse it
             self.query_one("#code", Static).update(outside(f"⚠ {error}", "yellow"))
