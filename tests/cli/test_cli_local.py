@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_seed_deploy(cwd: Path) -> subprocess.Popen[str]:
-    """The README's no-prompt local run: deploy the seed example, then follow the logs."""
+def start_seed_deploy(cwd: Path, example: str | Path = "seed.yaml") -> subprocess.Popen[str]:
+    """The README's no-prompt local run: deploy an example, then follow the logs."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -22,7 +25,7 @@ def start_seed_deploy(cwd: Path) -> subprocess.Popen[str]:
             "ddbwizard",
             "--local",
             "--answers",
-            str(ROOT / "examples" / "seed.yaml"),
+            str(ROOT / "examples" / example),  # an absolute Path stays itself
             "--yes",
             "--logs",
         ],
@@ -73,3 +76,55 @@ def test_ctrl_c_before_anything_changed_says_so(tmp_path: Path) -> None:
     assert process.returncode == 130, stderr
     assert "Interrupted. Nothing was changed in AWS." in stderr
     assert "Traceback" not in stderr
+
+
+def test_local_own_handler_is_packaged_uploaded_and_its_lines_reach_the_tail(
+    tmp_path: Path,
+) -> None:
+    process = start_seed_deploy(tmp_path, "own-handler.yaml")
+    assert process.stdout is not None
+    counts: list[dict[str, int]] = []
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and not counts:
+            line = process.stdout.readline()
+            if not line:
+                break
+            counts.append(json.loads(line)["counts"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert counts[0]["inserts"] >= 1  # your function's own line, from the seeded changes
+    assert "create stack ddbwizard-artifacts" in stderr  # planned before it was made
+    assert "the function's zip was uploaded to s3://" in stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("go") is None and not os.environ.get("DDBWIZARD_REQUIRE_GO"),
+    reason="go is not on PATH",
+)
+def test_local_go_echo_is_built_deployed_and_echoes(tmp_path: Path) -> None:
+    answers = tmp_path / "go.yaml"
+    answers.write_text(
+        "version: 1\ntable: {name: orders}\nstream: {view_type: NEW_AND_OLD_IMAGES}\n"
+        "function: {handler: go}\nstack: {name: orders-go}\n",
+        encoding="utf-8",
+    )
+    process = start_seed_deploy(tmp_path, answers)
+    assert process.stdout is not None
+    names: list[str] = []
+    deadline = time.monotonic() + 180
+    try:
+        while time.monotonic() < deadline and len(names) < 3:
+            line = process.stdout.readline()
+            if not line:
+                break
+            names.append(json.loads(line)["eventName"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert names[:3] == ["INSERT", "INSERT", "INSERT"]  # the Go echo's lines, as echo.py's
+    assert "Packaging the function (go)" in stderr
