@@ -118,6 +118,7 @@ async def test_the_table_list_has_focus_and_the_filter_says_how_many_match(
         await pilot.press("slash", *"orq")  # q in the filter box is text
         assert screen.query_one("#filter", Input).value == "orq"
         assert "No table matches 'orq'" in str(status.render())
+        assert screen.check_action("next", ()) is None  # ctrl+n shown disabled: no row
         await pilot.press("backspace")
         assert "1 of 3 tables match" in str(status.render())
         await pilot.press("enter")  # the only match: chosen

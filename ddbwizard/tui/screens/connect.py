@@ -40,10 +40,12 @@ class ConnectScreen(StepScreen):
             else:
                 with Horizontal(classes="row"):
                     yield Label("Profile", classes="field-label")
-                    yield Input(profile, placeholder="default", id="profile")
+                    yield Input(profile, placeholder="default", id="profile", select_on_focus=False)
                 with Horizontal(classes="row"):
                     yield Label("Region", classes="field-label")
-                    yield Input(region, placeholder="e.g. eu-west-1", id="region")
+                    yield Input(
+                        region, placeholder="e.g. eu-west-1", id="region", select_on_focus=False
+                    )
             yield Static("", id="identity")
             with Vertical(id="problem", classes="problem-box"):
                 yield Static("", id="problem-text")

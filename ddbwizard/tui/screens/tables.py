@@ -167,6 +167,10 @@ class TableScreen(StepScreen):
         for name in names:
             if text in name.lower():
                 table.add_row(*_row(name, self.infos.get(name)), key=name)
+        self.refresh_bindings()  # ctrl+n: disabled while no row is shown
+
+    def can_go_on(self) -> bool | None:
+        return True if self.query_one(DataTable).row_count else None
 
     @on(Input.Changed, "#filter")
     def _filtered(self) -> None:
