@@ -11,13 +11,20 @@ from tests.helpers.drive import drive_to, until
 from tests.helpers.tui_fakes import fake_app
 
 
-async def test_the_code_folder_and_entry_are_checked_as_you_type(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def in_a_folder_with_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The working directory holds handler/app.py, a one-function Python handler."""
     code = tmp_path / "handler"
     code.mkdir()
     (code / "app.py").write_text("def handler(event, context):\n    return None\n")
     monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def test_the_code_folder_and_entry_are_checked_as_you_type(
+    in_a_folder_with_code: Path,
+) -> None:
+    tmp_path = in_a_folder_with_code
     app = fake_app(answers_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await drive_to(pilot, "function", table="orders")
@@ -40,12 +47,9 @@ async def test_the_code_folder_and_entry_are_checked_as_you_type(
 
 
 async def test_the_review_shows_the_zip_the_deploy_would_upload(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    in_a_folder_with_code: Path,
 ) -> None:
-    code = tmp_path / "handler"
-    code.mkdir()
-    (code / "app.py").write_text("def handler(event, context):\n    return None\n")
-    monkeypatch.chdir(tmp_path)
+    tmp_path = in_a_folder_with_code
     app = fake_app(answers_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await drive_to(pilot, "function", table="orders")
