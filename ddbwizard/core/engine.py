@@ -161,13 +161,9 @@ class Deployment:
 
 def placeholder_stream_arn(aws: Aws, answers: Answers, account: str) -> str:
     """The ARN a stream not yet enabled will have, in length and shape (for the size check)."""
-    from ddbwizard.core.model.limits import region_partition
+    from ddbwizard.core.model.limits import placeholder_stream_arn as placeholder
 
-    partition = region_partition(aws.region)
-    return (
-        f"arn:{partition}:dynamodb:{aws.region}:{account}:table/{answers.table.name}"
-        "/stream/2000-01-01T00:00:00.000"
-    )
+    return placeholder(aws.region, account, answers.table.name)
 
 
 def answers_for_run(

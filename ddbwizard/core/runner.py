@@ -28,7 +28,6 @@ from ddbwizard.core.template.handlers import handler_source
 from ddbwizard.core.text import inert
 
 EchoHandler = Literal["python", "nodejs"]
-PLACEHOLDER_ACCOUNT = "000000000000"
 STARTUP_SECONDS = 10  # a child process's own start-up, on top of the function's timeout
 NODE_MISSING = (
     "Install Node.js 22 or newer (https://nodejs.org, or your package manager: "
@@ -198,7 +197,7 @@ def function_region(answers: Answers, region: str | None) -> str:
 def _context(answers: Answers, region: str) -> dict[str, Any]:
     """The context object's values, named as the runtime names them."""
     pinned = limits.STREAM_ARN_RE.fullmatch(answers.stream.arn or "")
-    account = pinned["account"] if pinned else PLACEHOLDER_ACCOUNT
+    account = pinned["account"] if pinned else limits.PLACEHOLDER_ACCOUNT
     name = answers.function_name
     arn = f"arn:{limits.region_partition(region)}:lambda:{region}:{account}:function:{name}"
     stream = f"{datetime.now(UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"

@@ -22,8 +22,6 @@ from ddbwizard.core.model.filters import matching_patterns
 from ddbwizard.core.model.samples import SampleTable, placeholder_item, sample_event
 from ddbwizard.core.runner import Invocation, invoke
 
-PLACEHOLDER_ACCOUNT = "000000000000"
-PLACEHOLDER_LABEL = "2000-01-01T00:00:00.000"
 TRY_ITEMS = 2  # the review's "Try it": two items, so three records each
 
 
@@ -88,11 +86,7 @@ def sample_records(
     ]
     arn = source.stream_arn or answers.stream.arn
     if arn is None:
-        partition = limits.region_partition(region)
-        arn = (
-            f"arn:{partition}:dynamodb:{region}:{PLACEHOLDER_ACCOUNT}:table/{source.name}"
-            f"/stream/{PLACEHOLDER_LABEL}"
-        )
+        arn = limits.placeholder_stream_arn(region, limits.PLACEHOLDER_ACCOUNT, source.name)
         notes.append(
             f"Table {source.name} has no stream yet: eventSourceARN is a placeholder and the "
             f"records are shaped by stream.view_type ({answers.stream.view_type})."

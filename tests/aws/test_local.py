@@ -6,8 +6,6 @@ import json
 import os
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,17 +29,6 @@ from tests.helpers.moto_kit import create_function
 
 FUNCTION = "orders-echo"
 GROUP = f"/aws/lambda/{FUNCTION}"
-
-
-@pytest.fixture
-def emulator() -> Iterator[LocalEmulator]:
-    with LocalEmulator() as running:
-        reset = urllib.request.Request(
-            f"{running.endpoint_url}/moto-api/reset", data=b"{}", method="POST"
-        )
-        urllib.request.urlopen(reset, timeout=10).read()  # moto's state is process-wide
-        running.seed()
-        yield running
 
 
 def make_echo(aws: Aws, *, env: dict[str, str] | None = None, **mapping: Any) -> str:

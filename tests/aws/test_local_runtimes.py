@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -190,15 +188,6 @@ def test_a_node_es_module_handler_is_awaited(tmp_path: Path) -> None:
 
 
 # -- your own handler, end to end in the emulator ------------------------------------------
-@pytest.fixture
-def emulator() -> Iterator[LocalEmulator]:
-    with LocalEmulator() as running:
-        reset = urllib.request.Request(
-            f"{running.endpoint_url}/moto-api/reset", data=b"{}", method="POST"
-        )
-        urllib.request.urlopen(reset, timeout=10).read()  # moto's state is process-wide
-        running.seed()
-        yield running
 
 
 def test_the_poller_runs_your_packaged_handler_from_the_artifacts_bucket(

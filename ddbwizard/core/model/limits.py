@@ -342,3 +342,15 @@ def is_tag_text(text: str) -> bool:
 # ddbwizard's own bounds (not AWS limits): an answers file needs 6 levels and a few KB.
 MAX_NESTING = 32  # lists and mappings, in the answers file and inside a filter pattern
 MAX_ANSWERS_FILE_BYTES = 1_048_576  # 1 MiB
+
+
+PLACEHOLDER_ACCOUNT = "000000000000"  # an account id where none is known (offline runs)
+PLACEHOLDER_STREAM_LABEL = "2000-01-01T00:00:00.000"
+
+
+def placeholder_stream_arn(region: str, account: str, table: str) -> str:
+    """The ARN a stream not yet enabled will have, in length and shape."""
+    return (
+        f"arn:{region_partition(region)}:dynamodb:{region}:{account}:table/{table}"
+        f"/stream/{PLACEHOLDER_STREAM_LABEL}"
+    )
