@@ -1,6 +1,7 @@
 """Peak RSS (ru_maxrss of each child alone, from os.wait4) of three whole processes:
 `--export`; an `--answers` deploy against a moto server (own process, --endpoint-url);
-the TUI at the table step (headless, 1,000 tables: every name listed, visible rows described).
+the TUI at the table step (headless, 1,000 and 10,000 tables: every name listed, visible rows
+described), and the difference of the two (flat in the table count?).
 """
 
 from __future__ import annotations
@@ -52,13 +53,16 @@ def peak_rss_mib(argv: list[str], env: dict[str, str]) -> float:
 
 
 def bench_memory(runs: int, quick: bool = False) -> list[Result]:
-    export, deploy, tui = [], [], []
-    with tempfile.TemporaryDirectory() as tmp, MotoProcess() as moto:
+    export, deploy, tui, many = [], [], [], []
+    tables, more = (200, 2000) if quick else (1000, 10_000)
+    env = aws_env()
+    with MotoProcess(more) as moto:
+        for _ in range(runs):
+            many.append(peak_rss_mib([PYTHON, "-m", "bench.tui", "memory", moto.endpoint], env))
+    with tempfile.TemporaryDirectory() as tmp, MotoProcess(tables) as moto:
         out = Path(tmp) / "out.yaml"
         answers = Path(tmp) / "deploy.yaml"
         answers.write_text(DEPLOY_ANSWERS, encoding="utf-8")
-        moto.seed_tables(200 if quick else 1000)
-        env = aws_env()
         for _ in range(runs):
             export.append(
                 peak_rss_mib(
@@ -87,7 +91,7 @@ def bench_memory(runs: int, quick: bool = False) -> list[Result]:
             moto.client("cloudformation").delete_stack(StackName="orders-echo")
             moto.client("dynamodb").delete_table(TableName="orders")
             tui.append(peak_rss_mib([PYTHON, "-m", "bench.tui", "memory", moto.endpoint], env))
-    tables = 200 if quick else 1000
+    growth = Series("peak RSS difference", [b - a for a, b in zip(tui, many, strict=True)])
     return [
         Result(
             "memory: --export",
@@ -110,5 +114,21 @@ def bench_memory(runs: int, quick: bool = False) -> list[Result]:
             target="< 120 MiB",
             check=lambda r: r.subject.high < 120,
             note="headless run_test, 80x24",
+        ),
+        Result(
+            f"memory: TUI at the table step ({more} tables)",
+            Series("peak RSS", many),
+            unit="MiB",
+            target="< 120 MiB",
+            check=lambda r: r.subject.high < 120,
+            note="headless run_test, 80x24",
+        ),
+        Result(
+            f"memory: table step, {more} tables less {tables}",
+            growth,
+            unit="MiB",
+            target="flat: < 5 MiB",
+            check=lambda r: r.subject.high < 5,
+            note="beyond what is shown, memory should not grow with the table count",
         ),
     ]

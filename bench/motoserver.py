@@ -1,7 +1,8 @@
 """A moto server in its own process (so it does not share the GIL with what is measured).
 
-`python -m bench.motoserver` prints its endpoint URL on stdout, then serves until stdin closes.
-`MotoProcess()` is the context manager that runs it; `seed_tables` fills it concurrently.
+`python -m bench.motoserver [N]` creates N tables t00000.. (every 7th with a stream) straight
+in moto's backend, prints its endpoint URL on stdout, then serves until stdin closes.
+`MotoProcess(tables=N)` is the context manager that runs it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 import subprocess
 import sys
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,12 @@ def aws_env(**extra: str) -> dict[str, str]:
 
 
 class MotoProcess:
+    def __init__(self, tables: int = 0) -> None:
+        self.tables = tables
+
     def __enter__(self) -> MotoProcess:
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "bench.motoserver"],
+            [PYTHON, "-m", "bench.motoserver", str(self.tables)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -79,30 +82,31 @@ class MotoProcess:
             config=Config(max_pool_connections=32),
         )
 
-    def seed_tables(self, count: int, stream_every: int = 7, workers: int = 16) -> None:
-        """`count` tables t0000.., every `stream_every`-th with a NEW_AND_OLD_IMAGES stream."""
-        ddb = self.client("dynamodb")
 
-        def create(i: int) -> None:
-            extra: dict[str, Any] = {}
-            if i % stream_every == 0:
-                extra["StreamSpecification"] = {
-                    "StreamEnabled": True,
-                    "StreamViewType": "NEW_AND_OLD_IMAGES",
-                }
-            ddb.create_table(
-                TableName=f"t{i:04d}",
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-                **extra,
-            )
+def _create_tables(count: int, stream_every: int = 7) -> None:
+    """`count` tables t00000.., every `stream_every`-th with a NEW_AND_OLD_IMAGES stream."""
+    from moto.dynamodb.models import dynamodb_backends
 
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(create, range(count)))
+    ddb = dynamodb_backends["123456789012"][REGION]
+    for i in range(count):
+        stream = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        ddb.create_table(
+            f"t{i:05d}",
+            schema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            throughput=None,
+            attr=[{"AttributeName": "pk", "AttributeType": "S"}],
+            global_indexes=[],
+            indexes=[],
+            streams=stream if i % stream_every == 0 else None,
+            billing_mode="PAY_PER_REQUEST",
+            sse_specification=None,
+            tags=[],
+            deletion_protection_enabled=False,
+            warm_throughput=None,
+        )
 
 
-def _serve() -> None:
+def _serve(tables: int) -> None:
     import logging
 
     from moto.server import ThreadedMotoServer
@@ -121,6 +125,7 @@ def _serve() -> None:
         headers={"Content-Type": "application/json"},
     )
     urllib.request.urlopen(req, timeout=10).read()
+    _create_tables(tables)
     with moto_behaves_like_aws():
         print(endpoint, flush=True)
         sys.stdin.read()  # until the parent closes it
@@ -128,4 +133,4 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(int(sys.argv[1]) if len(sys.argv) > 1 else 0)

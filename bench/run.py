@@ -17,12 +17,15 @@ from bench.common import Result
 # name -> (module, function, runs, quick runs)
 BENCHES: dict[str, tuple[str, str, int, int]] = {
     "startup": ("bench.startup", "bench_startup", 21, 5),
+    "launch": ("bench.launch", "bench_launch_tui", 5, 1),
+    "echo-launch": ("bench.launch", "bench_launch_echo", 5, 1),
     "export": ("bench.startup", "bench_export", 15, 4),
     "echo": ("bench.echo_handler", "bench_echo", 15, 3),
     "deploy": ("bench.deploy", "bench_deploy", 5, 2),
     "memory": ("bench.memory", "bench_memory", 2, 1),
     "tables": ("bench.tui", "bench_tables", 5, 1),
     "ui": ("bench.tui", "bench_ui", 15, 3),
+    "flow": ("bench.flow", "bench_flow", 1, 1),
 }
 
 

@@ -4,7 +4,7 @@ Every paint goes through App._display (the compositor's output, headless include
 _display is wrapped to stamp each paint, so a latency ends at the first paint that shows the
 awaited state, not when the Pilot returns.
 
-- tables: a moto server (own process) with 1,000 tables, every 7th with a stream. From the
+- tables: a moto server (own process) with 10,000 tables, every 7th with a stream. From the
   key press that leaves the connect step to the first paint with a screenful of table names,
   and to the first paint where every visible row shows its stream state. Floor: a fresh boto3
   client listing the table names (ListTables, first page), in the same process, interleaved.
@@ -175,10 +175,9 @@ def bench_tables(runs: int, quick: bool = False) -> list[Result]:
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(aws_env())
-    count = 200 if quick else 1000
+    count = 1000 if quick else 10_000
     try:
-        with MotoProcess() as moto:
-            moto.seed_tables(count)
+        with MotoProcess(count) as moto:
             floor = _boto3_floor(moto.endpoint)
             floor()  # warm-up (botocore's loader caches, the server)
             asyncio.run(_picker_once(moto.endpoint, count))

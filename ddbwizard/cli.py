@@ -14,9 +14,10 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `import typing` alone costs ~
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
+    from datetime import timedelta
     from typing import Any
 
-    from ddbwizard.core import ChangeLog
+    from ddbwizard.core import Answers, ChangeLog
 
 EPILOG = """\
 modes:
@@ -24,6 +25,7 @@ modes:
   ddbwizard --plain                 the same wizard as line prompts
   ddbwizard --answers FILE          no prompts: deploy what FILE describes
   ddbwizard --answers FILE --export t.yaml   write the template only
+  ddbwizard --answers FILE --check  the deployed trigger's health, read only (exit 1: unhealthy)
   ddbwizard --local ...             any of the above against an embedded AWS emulator
 
 exit codes: 0 success (also "No changes to deploy"), 1 AWS-side failure,
@@ -44,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ddbwizard {__version__}")
     mode = parser.add_argument_group("mode")
     mode.add_argument("--answers", metavar="FILE", help="answers file (YAML or JSON): no prompts")
+    mode.add_argument(
+        "--edit",
+        metavar="FILE",
+        help="open the wizard pre-filled from an answers file (every step still asks)",
+    )
     mode.add_argument("--plain", action="store_true", help="line prompts instead of the TUI")
     mode.add_argument(
         "--local", action="store_true", help="run against an embedded AWS emulator (moto)"
@@ -78,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="delete and re-create a stack left in ROLLBACK_COMPLETE by a failed create",
     )
+    run.add_argument(
+        "--repoint",
+        action="store_true",
+        help="re-point the trigger to the table's latest stream when stream.arn pins an older one",
+    )
     run.add_argument("--destroy", action="store_true", help="delete the stack (never the table)")
     run.add_argument("--logs", action="store_true", help="follow the function's log events")
     run.add_argument(
@@ -102,6 +114,34 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--json", action="store_true", help="print a machine-readable summary on stdout"
     )
+    after = parser.add_argument_group("after the deploy (with --answers; read only)")
+    after.add_argument(
+        "--check",
+        action="store_true",
+        help="check the deployed trigger: stack, mapping, stream drift, metrics, failed batches "
+        "(exit 0 healthy, 1 not; under --local it deploys into the emulator first)",
+    )
+    after.add_argument(
+        "--since",
+        metavar="DURATION",
+        type=_duration,
+        help="with --check: the metrics' window, e.g. 30m, 1h, 2d (default 1h)",
+    )
+    after.add_argument(
+        "--max-iterator-age",
+        metavar="DURATION",
+        type=_duration,
+        help="with --check: the IteratorAge above which the trigger is behind (default 5m)",
+    )
+    after.add_argument(
+        "--fetch-failed",
+        action="store_true",
+        help="read the newest failed batches' records back from the stream (within 24 h) "
+        "as an event file for --invoke-local",
+    )
+    after.add_argument(
+        "--out", metavar="FILE", help="with --fetch-failed: write the event file here"
+    )
     parser.add_argument(
         "--debug", action="store_true", help="show the full Python traceback of an error"
     )
@@ -120,8 +160,19 @@ def _sample_count(text: str) -> int:
     return count
 
 
+def _duration(text: str) -> timedelta:
+    import argparse
+
+    from ddbwizard.core import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    for name in ("answers", "export", "endpoint_url", "profile", "region"):
+    for name in ("answers", "edit", "export", "endpoint_url", "profile", "region", "out"):
         value = getattr(args, name)
         if value is not None and not value.strip():
             # An unset $OUT must not turn --export "" into a deploy, nor --endpoint-url ""
@@ -138,6 +189,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         "test_filters",
         "sample_events",
         "invoke_local",
+        "check",
+        "fetch_failed",
     )
     used = [name for name in needs_answers if getattr(args, name)]
     if used and not args.answers:
@@ -145,12 +198,24 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error(f"{flag} needs --answers FILE")
     if args.format and not args.export:
         parser.error("--format goes with --export")
+    for flag, needs in (("since", "check"), ("max_iterator_age", "check"), ("out", "fetch_failed")):
+        if getattr(args, flag) is not None and not getattr(args, needs):
+            parser.error(f"--{flag.replace('_', '-')} goes with --{needs.replace('_', '-')}")
+    if args.fetch_failed and args.local:
+        parser.error(
+            "--fetch-failed reads a deployed trigger's failed batches; --local starts an empty "
+            "emulator that has none (use --endpoint-url for an emulator that keeps its state)"
+        )
     exclusive = [
         f
-        for f in ("export", "dry_run", "destroy", "test_filters", "sample_events", "invoke_local")
+        for f in (
+            "export", "dry_run", "destroy", "test_filters", "sample_events", "invoke_local",
+            "check", "fetch_failed",
+        )
         if getattr(args, f)
-    ]
-    if (args.test_filters or args.sample_events or args.invoke_local) and args.logs:
+    ]  # fmt: skip
+    without_logs = ("test_filters", "sample_events", "invoke_local", "check", "fetch_failed")
+    if any(getattr(args, f) for f in without_logs) and args.logs:
         exclusive.append("logs")
     if len(exclusive) > 1:
         parser.error(
@@ -158,6 +223,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         )
     if args.plain and args.answers:
         parser.error("--plain and --answers exclude each other")
+    if args.edit and args.answers:
+        parser.error("--edit opens the wizard, --answers runs without it: choose one")
     if args.local and args.endpoint_url:
         parser.error("--local and --endpoint-url exclude each other")
     if args.export and args.export != "-" and _same_file(args.export, args.answers):
@@ -202,6 +269,14 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
         from ddbwizard.sampleevents import run_sample_events
 
         return run_sample_events(args)
+    if args.answers and args.check and not args.local:
+        from ddbwizard.checking import run_check
+
+        return run_check(args)
+    if args.answers and args.fetch_failed:
+        from ddbwizard.checking import run_fetch_failed
+
+        return run_fetch_failed(args)
     if args.answers and args.invoke_local:
         from ddbwizard.invokelocal import run_invoke_local
 
@@ -220,7 +295,7 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
     if args.plain:
         from ddbwizard.prompts.wizard import run_plain
 
-        return run_plain(args, changes)
+        return run_plain(args, changes, resume=edited(args))
     return _run_tui(args, changes)
 
 
@@ -238,7 +313,20 @@ def _run_tui(args: argparse.Namespace, changes: ChangeLog) -> int:
         return 2
     from ddbwizard.tui.app import run_tui
 
-    return run_tui(args, changes)
+    return run_tui(args, changes, resume=edited(args))
+
+
+def edited(args: argparse.Namespace) -> Answers | None:
+    """--edit FILE: the answers the wizard starts from (checked like --answers: exit 2)."""
+    if not args.edit:
+        return None
+    from pathlib import Path
+
+    from ddbwizard.core import answers_for_run
+
+    return answers_for_run(
+        Path(args.edit), profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -94,6 +94,10 @@ def _dispatch(run: Run, connection: Connection) -> int:
             )
         return _export(run, table.latest_stream_arn)
     code = _deploy(run, connection)
+    if getattr(run.args, "check", False) and code == 0:  # --local --check: deploy, then check
+        from ddbwizard.checking import check_connected
+
+        return check_connected(run.args, run.answers, connection)
     if run.args.logs and code == 0:
         return _follow_logs(run, aws, write_demo_item=True)
     return code
@@ -131,7 +135,15 @@ def _deploy(run: Run, connection: Connection) -> int:
 
     aws, answers, reporter = connection.aws, run.answers, run.reporter
     base_dir = Path(run.args.answers).resolve().parent  # function.code is relative to it
-    checked = core.preflight(aws, answers, reporter, connection.identity.account, base_dir)
+    checked = core.preflight(
+        aws,
+        answers,
+        reporter,
+        connection.identity.account,
+        base_dir,
+        repoint=lambda _question: bool(run.args.repoint),  # --yes alone never re-points
+    )
+    answers = core.repointed(answers, checked)
     if checked.stack.delete_failed and not (run.args.replace_failed or run.args.dry_run):
         raise ConfirmationRequired(
             f"Stack {answers.stack.name} is in {checked.stack.status} from an earlier failed "
@@ -172,17 +184,21 @@ def _deploy(run: Run, connection: Connection) -> int:
         state=checked.stack,
         replace_failed=run.args.replace_failed,
         artifact=artifact,
+        confirm=None if run.args.dry_run else run.confirm,
     )
     plan = deployment.plan
     if plan.empty:
         reporter.step("No changes to deploy")
         _summary(run, core.unchanged(aws, answers, deployment, stream.arn))
         return 0
-    reporter.step(f"Change set {plan.change_set_name} ({plan.kind}):")
+    step = " (step 1 of 2: the old trigger removed)" if deployment.split else ""
+    reporter.step(f"Change set {plan.change_set_name} ({plan.kind}){step}:")
     for change in plan.changes:
         replace = f" (replacement: {change.replacement})" if change.replacement else ""
         reporter.info(f"{change.action:<7} {change.logical_id} ({change.resource_type}){replace}")
     if run.args.dry_run:
+        if deployment.replacement is not None:
+            reporter.warn(deployment.replacement.explanation())
         deployment.deployer.discard(plan)
         reporter.step("Dry run: the change set was deleted; nothing was deployed")
         return 0
@@ -212,7 +228,7 @@ def _summary(run: Run, done: Outcome) -> None:
             f"Trigger {done.mapping.uuid}: {done.mapping.state}, "
             f"last result {done.mapping.last_processing_result or '(none yet)'}"
         )
-    if run.args.json:
+    if run.args.json and not getattr(run.args, "check", False):  # --check prints its own
         print(json.dumps(done.as_json(), indent=2))
 
 

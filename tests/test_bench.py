@@ -25,5 +25,15 @@ def test_bench_quick_runs() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for row in ("start-up", "export", "echo handler", "deploy notice", "memory", "table picker"):
+    for row in (
+        "start-up",
+        "--local TUI: launch",
+        "--local --answers",
+        "export",
+        "echo handler",
+        "deploy notice",
+        "memory",
+        "table picker",
+        "log tail",
+    ):
         assert row in result.stdout

@@ -29,8 +29,24 @@ if TYPE_CHECKING:
         Change as Change,
         ChangeLog as ChangeLog,
     )
+    from ddbwizard.core.check import (
+        CheckProblem as CheckProblem,
+        CheckReport as CheckReport,
+        Commands as Commands,
+        check_trigger as check_trigger,
+        fetch_trigger_failures as fetch_trigger_failures,
+        parse_duration as parse_duration,
+        sparkline as sparkline,
+    )
     from ddbwizard.core.deploy.execute import (
         DeployFailed as DeployFailed,
+    )
+    from ddbwizard.core.deployed import (
+        DeployedTrigger as DeployedTrigger,
+        deployed_answers as deployed_answers,
+        deployed_outcome as deployed_outcome,
+        deployed_triggers as deployed_triggers,
+        trigger_verdict as trigger_verdict,
     )
     from ddbwizard.core.engine import (
         Code as Code,
@@ -48,12 +64,14 @@ if TYPE_CHECKING:
         destroy as destroy,
         execute_deploy as execute_deploy,
         export_code as export_code,
+        holds_other_answers as holds_other_answers,
         placeholder_note as placeholder_note,
         placeholder_stream_arn as placeholder_stream_arn,
         plan_deploy as plan_deploy,
         preflight as preflight,
         prepare_deploy as prepare_deploy,
         repeat_command as repeat_command,
+        repointed as repointed,
         review as review,
         review_code as review_code,
         save_answers as save_answers,
@@ -71,6 +89,10 @@ if TYPE_CHECKING:
         Interrupted as Interrupted,
         UsageError as UsageError,
     )
+    from ddbwizard.core.failed import (
+        FailedBatch as FailedBatch,
+        FetchedFailures as FetchedFailures,
+    )
     from ddbwizard.core.logs import (
         LOGS_WAITING as LOGS_WAITING,
         LOOK_BACK_MS as LOOK_BACK_MS,
@@ -86,6 +108,13 @@ if TYPE_CHECKING:
         json_schema as json_schema,
         load_answers as load_answers,
     )
+    from ddbwizard.core.model.destinations import (
+        DESTINATION_ARN_SHAPE as DESTINATION_ARN_SHAPE,
+        TYPE_AN_ARN as TYPE_AN_ARN,
+        destination_choice as destination_choice,
+        destination_choices as destination_choices,
+        typed_destination as typed_destination,
+    )
     from ddbwizard.core.model.documents import (
         read_json_file as read_json_file,
         write_atomic as write_atomic,
@@ -93,6 +122,10 @@ if TYPE_CHECKING:
     from ddbwizard.core.model.filters import (
         matching_patterns as matching_patterns,
         passes as passes,
+    )
+    from ddbwizard.core.model.logview import (
+        LogView as LogView,
+        log_view as log_view,
     )
     from ddbwizard.core.model.questions import (
         BY_ID as BY_ID,
@@ -102,8 +135,14 @@ if TYPE_CHECKING:
         Choice as Choice,
         Question as Question,
         StepId as StepId,
+        labelled as labelled,
         questions_for as questions_for,
         start_answers as start_answers,
+    )
+    from ddbwizard.core.model.resume import (
+        Resumable as Resumable,
+        resumable as resumable,
+        start_from as start_from,
     )
     from ddbwizard.core.model.samples import (
         SampleTable as SampleTable,
@@ -115,6 +154,11 @@ if TYPE_CHECKING:
     )
     from ddbwizard.core.package.function import (
         describe_code as describe_code,
+    )
+    from ddbwizard.core.panel import (
+        HealthPanel as HealthPanel,
+        failed_batch_line as failed_batch_line,
+        health_panel as health_panel,
     )
     from ddbwizard.core.report import (
         Reporter as Reporter,
@@ -161,12 +205,23 @@ _HOME = {
     "ddbwizard.core.aws.facade": ("Aws", "make_session"),
     "ddbwizard.core.aws.values": ("LogLine", "MappingInfo", "TableInfo"),
     "ddbwizard.core.changes": ("Change", "ChangeLog"),
+    "ddbwizard.core.check": (
+        "CheckProblem", "CheckReport", "Commands", "check_trigger", "fetch_trigger_failures",
+        "parse_duration", "sparkline",
+    ),
+    "ddbwizard.core.failed": ("FailedBatch", "FetchedFailures"),
+    "ddbwizard.core.panel": ("HealthPanel", "failed_batch_line", "health_panel"),
     "ddbwizard.core.deploy.execute": ("DeployFailed",),
+    "ddbwizard.core.deployed": (
+        "DeployedTrigger", "deployed_answers", "deployed_outcome", "deployed_triggers",
+        "trigger_verdict",
+    ),
     "ddbwizard.core.engine": (
         "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Prepared", "Review",
         "Code", "export_code", "review_code", "announce_plan", "answers_for_run", "prepare_deploy", "stage_code",
-        "answers_path", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
+        "answers_path", "holds_other_answers", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
+        "repointed",
     ),
     "ddbwizard.core.errors": (
         "EXIT_AWS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "AnswersError",
@@ -175,10 +230,16 @@ _HOME = {
     "ddbwizard.core.logs": ("LOGS_WAITING", "LOOK_BACK_MS", "Follow", "LogTail", "follow_logs"),
     "ddbwizard.core.model.answers": ("Answers", "json_schema", "load_answers"),
     "ddbwizard.core.model.documents": ("read_json_file", "write_atomic"),
+    "ddbwizard.core.model.logview": ("LogView", "log_view"),
+    "ddbwizard.core.model.resume": ("Resumable", "resumable", "start_from"),
     "ddbwizard.core.model.filters": ("matching_patterns", "passes"),
     "ddbwizard.core.model.questions": (
         "BY_ID", "STEP_TITLES", "STEPS", "AnswerProblem", "Choice", "Question", "StepId",
-        "questions_for", "start_answers",
+        "questions_for", "start_answers", "labelled",
+    ),
+    "ddbwizard.core.model.destinations": (
+        "DESTINATION_ARN_SHAPE", "TYPE_AN_ARN", "destination_choice", "destination_choices",
+        "typed_destination",
     ),
     "ddbwizard.core.model.validation": ("shown",),
     "ddbwizard.core.report": ("Reporter", "StackEvent"),

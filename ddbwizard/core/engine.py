@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ddbwizard.core.changes import ChangeLog
-from ddbwizard.core.errors import AnswersError, UsageError
-from ddbwizard.core.model.answers import Answers, dump_answers
+from ddbwizard.core.errors import AnswersError, DdbWizardError, UsageError
+from ddbwizard.core.model.answers import Answers, dump_answers, load_answers
 from ddbwizard.core.model.documents import write_atomic
 from ddbwizard.core.report import Reporter
 from ddbwizard.core.text import redact
@@ -22,6 +22,8 @@ from ddbwizard.core.text import redact
 if TYPE_CHECKING:
     from ddbwizard.core.aws.facade import Aws, Identity, MappingInfo
     from ddbwizard.core.deploy.execute import Deployer, DeployResult, Plan, StackState
+    from ddbwizard.core.deploy.replacement import Replacement
+    from ddbwizard.core.deploy.twostep import TwoStep
     from ddbwizard.core.package.archive import Artifact
     from ddbwizard.core.stream import StreamFinding, StreamResolution
     from ddbwizard.core.template.artifacts import ArtifactRef
@@ -121,14 +123,26 @@ def answers_path(answers: Answers, folder: Path | None = None) -> Path:
     return (folder or Path.cwd()) / f"ddbwizard-{answers.stack.name}.yaml"
 
 
-def save_answers(answers: Answers, path: Path) -> Path:
-    """Write the answers file atomically, with a header saying how to replay it."""
+def save_answers(answers: Answers, path: Path, local: bool = False) -> Path:
+    """Write the answers file atomically, with a header saying how to replay it (the same
+    command the screen shows: with --local when the run was local)."""
     header = (
         "# ddbwizard answers file: replay with the command below, or edit and replay.\n"
-        f"# {repeat_command(path, local=False)}\n"
+        f"# {repeat_command(path, local=local)}\n"
     )
     write_atomic(path, header + dump_answers(answers))
     return path
+
+
+def holds_other_answers(path: Path, answers: Answers) -> bool:
+    """Whether saving `answers` to `path` would replace a file that says something else (a
+    tuned answers file, a file that is not one): the wizards ask before they do."""
+    if not path.exists():
+        return False
+    try:
+        return load_answers(path) != answers
+    except (DdbWizardError, OSError):
+        return True
 
 
 def repeat_command(path: Path, local: bool) -> str:
@@ -153,10 +167,20 @@ def refuse_name_clash(aws: Aws, answers: Answers) -> None:
 
 @dataclass
 class Deployment:
-    """A planned deploy: the deployer that made the plan, and the plan."""
+    """A planned deploy: the deployer that made the plan, and the plan.
+
+    `replacement`: the change set replaces the trigger (core.deploy.replacement); `split`: the
+    plan is then the first of two change sets (the trigger removed), and executing it deploys
+    the second (`steps.full`) too. `steps` is set for every UPDATE, so a 409 from Lambda can
+    still be finished in two steps after `confirm`.
+    """
 
     deployer: Deployer
     plan: Plan
+    replacement: Replacement | None = None
+    steps: TwoStep | None = None
+    split: bool = False
+    confirm: Callable[[str], bool] | None = field(default=None, compare=False)
 
 
 def placeholder_stream_arn(aws: Aws, answers: Answers, account: str) -> str:
@@ -200,6 +224,7 @@ class Preflight:
     stack: StackState
     mutations: tuple[str, ...]
     code: Code | None = None  # a packaged function's zip, and where it goes
+    repointed_from: str | None = None  # the pinned stream.arn a confirmed re-point leaves
 
 
 @dataclass(frozen=True)
@@ -355,28 +380,84 @@ def owned_tags(answers: Answers) -> dict[str, str]:
     return {**dict(answers.stack.tags), OWNER_TAG: answers.table.name}
 
 
+def check_pinned_stream(
+    answers: Answers,
+    finding: StreamFinding,
+    reporter: Reporter,
+    repoint: Callable[[str], bool] | None,
+) -> str | None:
+    """A pinned stream.arn that is no longer the table's latest stops the deploy (UsageError,
+    both ARNs named) unless `repoint(question)` agrees; then the deploy re-points the trigger
+    to the latest stream. Returns the pinned ARN left behind, or None."""
+    pinned, latest, table = answers.stream.arn, finding.arn, answers.table.name
+    if pinned is None or pinned == latest:
+        return None
+    if latest is None:
+        raise UsageError(
+            f"stream.arn {pinned} is given, but table {table} has no enabled stream",
+            "Remove stream.arn from the answers to let ddbwizard enable a new stream.",
+        )
+    question = (
+        f"Re-point the trigger to the latest stream? stream.arn pins {pinned}, which is no "
+        f"longer the latest stream of table {table}; the latest is {latest}."
+    )
+    if repoint is None or not repoint(question):
+        raise UsageError(
+            f"stream.arn {pinned} is no longer the latest stream of table {table} (which is "
+            f"{latest}): a trigger on it reads a stream that gets no new records",
+            f"Re-run with --repoint to re-point the trigger to {latest}, or set stream.arn to it "
+            "(or remove stream.arn) in the answers file.",
+        )
+    reporter.warn(
+        f"Re-pointing the trigger from {pinned} to {latest}; stream.arn in the answers file "
+        "still names the old stream, so update it (or remove it) before the next deploy."
+    )
+    return pinned
+
+
+def repointed(answers: Answers, checked: Preflight) -> Answers:
+    """The answers a deploy uses after the preflight: a re-pointed pin names the latest stream
+    (the template's Metadata then tells the truth)."""
+    if checked.repointed_from is None or checked.stream.arn is None:
+        return answers
+    return answers.with_values({"stream.arn": checked.stream.arn})
+
+
 def preflight(
     aws: Aws,
     answers: Answers,
     reporter: Reporter,
     account: str,
     base_dir: Path | None = None,
+    *,
+    repoint: Callable[[str], bool] | None = None,
     **stream_wait: Any,
 ) -> Preflight:
     """Read only: refuse everything that can be refused before the first mutating call.
 
-    The answers against the session's region, the table and its stream, the template's size,
-    the stack's ownership and state, and names that would clash; then the list of mutations.
+    The answers against the session's region, the table and its stream (a pinned stream.arn
+    that is no longer the latest: see check_pinned_stream), the template's size, the stack's
+    ownership and state, and names that would clash; then the list of mutations.
     """
     from ddbwizard.core.deploy.execute import Deployer
+    from ddbwizard.core.model.alarms import topic_region_problem
     from ddbwizard.core.model.answers import destination_region_problem
     from ddbwizard.core.stream import find_stream
     from ddbwizard.core.template.build import build_template, render_checked
 
-    problem = destination_region_problem(answers, aws.region)
-    if problem:
-        raise AnswersError([problem])
-    finding = find_stream(aws, answers, reporter, **stream_wait)
+    problems = [
+        found
+        for found in (
+            destination_region_problem(answers, aws.region),
+            topic_region_problem(answers.alarms, aws.region),
+        )
+        if found
+    ]
+    if problems:
+        raise AnswersError(problems)
+    unpinned = answers.with_values({"stream.arn": None}) if answers.stream.arn else answers
+    finding = find_stream(aws, unpinned, reporter, **stream_wait)
+    repointed_from = check_pinned_stream(answers, finding, reporter, repoint)
     arn = finding.arn or placeholder_stream_arn(aws, answers, account)
     render_checked(build_template(answers, arn), "yaml")  # too large: refused here
     deployer = Deployer(aws.cloudformation(), reporter)
@@ -393,7 +474,7 @@ def preflight(
     mutations.extend(state.mutations())
     mutations.append(f"create a change set ({state.kind}) for stack {answers.stack.name}")
     mutations.append(f"execute it (the {state.kind.lower()} of stack {answers.stack.name})")
-    return Preflight(finding, state, tuple(mutations), code)
+    return Preflight(finding, state, tuple(mutations), code, repointed_from)
 
 
 def plan_deploy(
@@ -407,30 +488,63 @@ def plan_deploy(
     replace_failed: bool = False,
     confirm_replace: Callable[[str], bool] | None = None,
     artifact: ArtifactRef | None = None,
+    confirm: Callable[[str], bool] | None = None,
 ) -> Deployment:
     """Check names, build the template and make the change set (CREATE or UPDATE).
 
     `state` is the preflight's decision when there was one; otherwise it is read here
-    (ownership included) and names are checked before the change set.
+    (ownership included) and names are checked before the change set. An UPDATE that
+    replaces the trigger is said and, with `confirm`, asked: yes makes the first of two
+    change sets instead (the trigger removed; execute_deploy adds it back), no deletes the
+    change set (Declined). Without `confirm` (a dry run) the Deployment only notes it.
     """
     from ddbwizard.core.deploy.execute import Deployer
-    from ddbwizard.core.template.build import build_template, render_checked
+    from ddbwizard.core.deploy.replacement import deployed_mapping, mapping_replacement
+    from ddbwizard.core.deploy.twostep import TwoStep, first_step, question
+    from ddbwizard.core.stream import Declined
+    from ddbwizard.core.template.build import (
+        MAPPING,
+        build_template,
+        mapping_properties,
+        render_checked,
+    )
 
-    body = render_checked(build_template(answers, stream_arn, artifact), "yaml")  # no AWS call
+    template = build_template(answers, stream_arn, artifact)
+    body = render_checked(template, "yaml")  # no AWS call
     deployer = Deployer(aws.cloudformation(), reporter, changes=changes)
     if state is None:
         state = deployer.state(answers.stack.name, answers.table.name)
         if state.new_stack:
             refuse_name_clash(aws, answers)
+    tags = owned_tags(answers)
     plan = deployer.plan(
         answers.stack.name,
         body,
-        owned_tags(answers),
+        tags,
         state=state,
         replace_failed=replace_failed,
         confirm_replace=confirm_replace,
     )
-    return Deployment(deployer, plan)
+    if plan.kind != "UPDATE" or plan.empty:
+        return Deployment(deployer, plan, confirm=confirm)
+    without = build_template(answers, stream_arn, artifact, with_mapping=False)
+    steps = TwoStep(
+        answers.stack.name, answers.table.name, tags, body, render_checked(without, "yaml")
+    )
+    deployed = deployed_mapping(deployer.deployed_template(plan.stack_id), MAPPING)
+    replacement = mapping_replacement(plan.changes, deployed, mapping_properties(template))
+    if replacement is None or confirm is None:
+        return Deployment(deployer, plan, replacement, steps, confirm=confirm)
+    try:
+        agreed = confirm(question(replacement))
+    except BaseException:
+        deployer.discard(plan)
+        raise
+    if not agreed:
+        deployer.discard(plan)
+        raise Declined("Nothing was deployed: the trigger is unchanged.")
+    first = first_step(deployer, steps, replaced=plan)
+    return Deployment(deployer, first, replacement, steps, split=True, confirm=confirm)
 
 
 @dataclass(frozen=True)
@@ -468,7 +582,8 @@ def prepare_deploy(
     deletion (after `confirm_replace`), the change set."""
     from ddbwizard.core.stream import resolve_stream
 
-    checked = preflight(aws, answers, reporter, account, base_dir)
+    checked = preflight(aws, answers, reporter, account, base_dir, repoint=confirm)
+    answers = repointed(answers, checked)
     announce_plan(reporter, checked)
     if on_plan is not None:
         on_plan(checked)
@@ -486,6 +601,7 @@ def prepare_deploy(
         replace_failed=replace_failed,
         confirm_replace=confirm_replace,
         artifact=artifact,
+        confirm=confirm,
     )
     return Prepared(checked, stream, deployment)
 
@@ -548,8 +664,17 @@ def outcome(
 
 
 def execute_deploy(aws: Aws, answers: Answers, deployment: Deployment, stream_arn: str) -> Outcome:
-    """Execute the change set, watch it to the end, and read the trigger's state."""
-    result: DeployResult = deployment.deployer.execute(deployment.plan)
+    """Execute the change set, watch it to the end, and read the trigger's state; a trigger
+    replacement goes through both of its change sets (core.deploy.twostep)."""
+    from ddbwizard.core.deploy.twostep import execute_update
+
+    result: DeployResult = execute_update(
+        deployment.deployer,
+        deployment.plan,
+        deployment.steps,
+        split=deployment.split,
+        confirm=deployment.confirm,
+    )
     done = outcome(aws, answers, result.status, result.outputs, stream_arn)
     return Outcome(
         done.stack,

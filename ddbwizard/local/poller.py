@@ -6,7 +6,9 @@ function as Lambda would (local.child: a process of its runtime pulling the even
 loopback Runtime API, its code from the artifacts bucket or the inline echo of its runtime),
 and writes its output lines to the function's log group.
 
-Emulated: StartingPosition (first read), BatchSize, State (Enabled only), FilterCriteria
+Emulated: StartingPosition (the first read of a shard; after that the poller resumes after
+the last record it delivered, per mapping and shard, like Lambda's checkpoint, also across
+stop() and start(), so a redeploy that keeps the mapping delivers nothing twice), BatchSize, State (Enabled only), FilterCriteria
 (with core.model.filters, the matcher the answers file is checked with: records that do not
 pass are not delivered, and a batch with none is not invoked), the function's environment
 variables and Lambda's, its timeout (the process is killed: Sandbox.Timedout).
@@ -16,7 +18,6 @@ skipped), bisecting, on-failure destinations, tumbling windows, record age.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import shutil
@@ -24,7 +25,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +33,7 @@ from botocore.exceptions import ClientError
 
 from ddbwizard.core.aws.errors import error_code
 from ddbwizard.core.errors import DdbWizardError
+from ddbwizard.core.failed import lambda_record
 from ddbwizard.core.model import filters
 from ddbwizard.local.child import ChildRuntime, FunctionProcess
 from ddbwizard.local.code import LocalCode
@@ -46,45 +47,8 @@ log = logging.getLogger(__name__)
 BATCHES_PER_TICK = 10  # per shard and poll, so one busy stream cannot starve the others
 MAX_PUT_EVENTS = 1_000
 MAX_PUT_BYTES = 900_000  # PutLogEvents takes 1 MB, counting 26 bytes an event
-
-
-# -- the event -------------------------------------------------------------------------
-def _lambda_value(value: Any) -> Any:
-    """DynamoDB JSON as boto3 parses it -> as Lambda sends it (binary as base64 text)."""
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, dict):
-        return {k: _lambda_value(v) for k, v in value.items()}
-    if isinstance(value, list | set | tuple):
-        return [_lambda_value(v) for v in value]
-    return value
-
-
-def lambda_record(record: Mapping[str, Any], region: str, source_arn: str) -> dict[str, Any]:
-    """A GetRecords record in the shape Lambda passes to a function."""
-    stream = record.get("dynamodb", {})
-    created = stream.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        created = int(created.timestamp())  # epoch seconds, rounded down, as Lambda sends
-    dynamodb: dict[str, Any] = {"ApproximateCreationDateTime": created}
-    for key in ("Keys", "NewImage", "OldImage"):
-        if key in stream:
-            dynamodb[key] = _lambda_value(stream[key])
-    for key in ("SequenceNumber", "SizeBytes", "StreamViewType"):
-        if key in stream:
-            dynamodb[key] = stream[key]
-    out: dict[str, Any] = {
-        "eventID": record.get("eventID"),
-        "eventName": record.get("eventName"),
-        "eventVersion": "1.1",
-        "eventSource": "aws:dynamodb",
-        "awsRegion": region,
-        "dynamodb": dynamodb,
-        "eventSourceARN": source_arn,
-    }
-    if record.get("userIdentity"):
-        out["userIdentity"] = record["userIdentity"]
-    return out
+# A mapping's LastProcessingResult, in Lambda's words, after a batch was invoked
+OK, FAILED = "OK", "PROBLEM: Function call failed"
 
 
 # -- filter criteria ---------------------------------------------------------------------
@@ -158,6 +122,8 @@ class LocalPoller:
         self._aws = aws
         self._interval = interval
         self._positions: dict[str, dict[str, str]] = {}  # mapping uuid -> shard -> iterator
+        # mapping uuid -> shard -> the last sequence number read (kept across stop/start)
+        self._checkpoints: dict[str, dict[str, str]] = {}
         self._code: LocalCode | None = None
         self._scratch: Path | None = None
         self._runtimes: dict[str, tuple[FunctionProcess, ChildRuntime]] = {}  # by function ARN
@@ -165,6 +131,7 @@ class LocalPoller:
         self._thread: threading.Thread | None = None
         self.errors: list[str] = []
         self.delivered = 0
+        self.results: dict[str, str] = {}  # mapping uuid -> its last batch's result, as Lambda says
 
     # lifecycle
     def start(self) -> None:
@@ -182,6 +149,7 @@ class LocalPoller:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self._positions.clear()  # iterators expire; the checkpoints say where to resume
         for _, runtime in self._runtimes.values():
             runtime.close()
         self._runtimes.clear()
@@ -223,6 +191,8 @@ class LocalPoller:
             for m in page.get("EventSourceMappings", [])
         ]
         live = {m.get("UUID", "") for m in mappings}
+        for gone in set(self._checkpoints) - live:
+            del self._checkpoints[gone]
         for gone in set(self._positions) - live:
             del self._positions[gone]
         delivered = 0
@@ -240,6 +210,7 @@ class LocalPoller:
         streams = self._aws.client("dynamodbstreams")
         arn = mapping["EventSourceArn"]
         positions = self._positions.setdefault(mapping["UUID"], {})
+        checkpoints = self._checkpoints.setdefault(mapping["UUID"], {})
         start: Literal["TRIM_HORIZON", "LATEST"] = (
             "LATEST" if mapping.get("StartingPosition") == "LATEST" else "TRIM_HORIZON"
         )
@@ -253,7 +224,14 @@ class LocalPoller:
         for shard in shards:
             shard_id = shard["ShardId"]
             iterator = positions.get(shard_id)
-            if iterator is None:
+            if iterator is None and shard_id in checkpoints:
+                iterator = streams.get_shard_iterator(
+                    StreamArn=arn,
+                    ShardId=shard_id,
+                    ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                    SequenceNumber=checkpoints[shard_id],
+                )["ShardIterator"]
+            elif iterator is None:
                 iterator = streams.get_shard_iterator(
                     StreamArn=arn, ShardId=shard_id, ShardIteratorType=start
                 )["ShardIterator"]
@@ -267,6 +245,7 @@ class LocalPoller:
                 if not records:
                     break
                 delivered += self._deliver(mapping, records)
+                checkpoints[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
                 if len(records) < batch_size:
                     break
         return delivered
@@ -291,6 +270,7 @@ class LocalPoller:
         except DdbWizardError as exc:  # no node, a foreign bootstrap, a failed build
             self._note(f"{name} cannot run locally: {exc}")
             self._put_lines(group, stream, [_error_line(FunctionError("Runtime.Local", str(exc)))])
+            self.results[mapping["UUID"]] = FAILED
             return len(event_records)
         invocation = runtime.invoke({"Records": event_records})
         lines = invocation.lines
@@ -298,6 +278,7 @@ class LocalPoller:
             error = invocation.result.error
             lines = [*lines, _error_line(error)]
             self._note(f"{name} failed on a batch of {len(event_records)}: {error.message}")
+        self.results[mapping["UUID"]] = OK if invocation.result.error is None else FAILED
         self._put_lines(group, stream, lines)
         return len(event_records)
 

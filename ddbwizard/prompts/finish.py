@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ddbwizard.core import Answers, inert, write_atomic
+from ddbwizard.core import Answers, inert, labelled, write_atomic
 from ddbwizard.lines import follow
 from ddbwizard.prompts.output import pair, wrapped
 from ddbwizard.prompts.prompter import Option
 
 if TYPE_CHECKING:
-    from ddbwizard.core import Connection, Deployment, Outcome, Review
+    from ddbwizard.core import Connection, Deployment, Outcome, Review, StepId
     from ddbwizard.prompts.wizard import PlainWizard
 
 NEXT = (
@@ -21,7 +21,14 @@ NEXT = (
     Option("json", "Show the full template (JSON)"),
     Option("export", "Export the template to a file"),
     Option("save", "Save the answers file and stop (deploy later)"),
+    Option("back", "Change something (go back to a step)"),
 )
+BACK_TO: dict[StepId, str] = {  # the steps Review can go back to, and what each changes
+    "table": "another table: every step again, from the defaults",
+    "stream": "what each stream record carries",
+    "mapping": "the trigger's settings",
+    "function": "the function's handler, runtime and sizes",
+}
 
 
 def _path_problem(text: str) -> str | None:
@@ -44,7 +51,8 @@ class Finish:
         for line in lines:
             self.wizard.prompter.say(line)
 
-    def run(self) -> int:
+    def run(self) -> StepId | None:
+        """Review, then save and deploy (or only save); the step to go back to, if asked."""
         from ddbwizard.core import placeholder_note, placeholder_stream_arn, review
 
         self.wizard.title("review")
@@ -57,17 +65,17 @@ class Finish:
         self.summary(shown)
         self.code()
         self.try_it()
-        if self.next_step(shown) == "save":
-            self.save()
-            self.closing()
-            return 0
+        choice = self.next_step(shown)
+        if choice == "back":
+            return self.back_to()
         self.save()
-        self.wizard.title("deploy")
-        outcome = self.deploy()
-        if outcome is not None:
-            self.done(outcome)
+        if choice == "deploy":
+            self.wizard.title("deploy")
+            outcome = self.deploy()
+            if outcome is not None:
+                self.done(outcome)
         self.closing()
-        return 0
+        return None
 
     def summary(self, shown: Review) -> None:
         self.say(f"Stack {self.answers.stack.name} will hold:")
@@ -77,7 +85,7 @@ class Finish:
         for sentence in shown.summary.policy:
             self.say(*wrapped(sentence, "    ", "  - "))
         for warning in self.answers.warnings():
-            self.say(*wrapped(warning, "  ", "warning: "))
+            self.say(*wrapped(labelled(warning), "  ", "warning: "))
 
     def code(self) -> None:
         """Your own code or the Go echo: the zip a deploy would upload (packaged here)."""
@@ -110,12 +118,22 @@ class Finish:
         prompter = self.wizard.prompter
         while True:
             choice: str = prompter.select("What next?", NEXT, "deploy")
-            if choice in ("deploy", "save"):
+            if choice in ("deploy", "save", "back"):
                 return choice
             if choice in ("yaml", "json"):
                 prompter.show(shown.text("yaml" if choice == "yaml" else "json"))
             else:
                 self.export(shown)
+
+    def back_to(self) -> StepId:
+        """The step to go back to; the stream's only while the table has none (an existing
+        stream is reused as it is)."""
+        from ddbwizard.core import STEP_TITLES
+
+        steps = [s for s in BACK_TO if s != "stream" or self.stream_arn is None]
+        options = [Option(s, STEP_TITLES[s], BACK_TO[s]) for s in steps]
+        step: StepId = self.wizard.prompter.select("Go back to which step?", options, "mapping")
+        return step
 
     def export(self, shown: Review) -> None:
         target = self.wizard.prompter.text(
@@ -129,16 +147,25 @@ class Finish:
         self.say(f"Wrote the {fmt.upper()} template to {target}")
 
     def save(self) -> None:
-        from ddbwizard.core import answers_path, save_answers
+        """Ask where, and never replace a file that holds other answers without asking."""
+        from ddbwizard.core import answers_path, holds_other_answers, save_answers
 
-        default = answers_path(self.answers)
-        target = self.wizard.prompter.text(
-            "Save the answers file as",
-            default.name,
-            _path_problem,
-            help="Saved before anything is deployed, so nothing you chose is lost.",
-        ).strip()
-        self.wizard.saved = save_answers(self.answers, Path(target).expanduser().resolve())
+        default = answers_path(self.answers).name
+        prompter = self.wizard.prompter
+        while True:
+            target = prompter.text(
+                "Save the answers file as",
+                default,
+                _path_problem,
+                help="Saved before anything is deployed, so nothing you chose is lost.",
+            ).strip()
+            path = Path(target).expanduser().resolve()
+            if path == self.wizard.saved or not holds_other_answers(path, self.answers):
+                break
+            if prompter.confirm(f"{target} holds other answers. Replace it?", False):
+                break
+            default = target  # another name, then
+        self.wizard.saved = save_answers(self.answers, path, local=self.wizard.local)
         self.say(f"Saved the answers to {target}")
 
     def deploy(self) -> Outcome | None:
@@ -159,8 +186,6 @@ class Finish:
             self.say(str(exc), "Nothing was deployed.")
             return None
         deployment, arn = prepared.deployment, prepared.stream.arn
-        if prepared.stream.enabled_now:
-            self.wizard.show_arn(arn)
         if deployment.plan.empty:
             wizard.reporter.step("No changes to deploy")
             return unchanged(aws, self.answers, deployment, arn)

@@ -1,11 +1,10 @@
-"""Output helpers for the line wizard: a progress reporter with a spinner, OSC 52, wrapping.
+"""Output helpers for the line wizard: a progress reporter with a spinner, wrapping.
 
 What they print may come from AWS (names, ARNs, outputs, warnings), so it is made inert.
 """
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import textwrap
@@ -22,15 +21,6 @@ def controls_allowed(stream: TextIO) -> bool:
     """Control sequences only on a terminal that is not TERM=dumb."""
     term = os.environ.get("TERM", "")
     return bool(term) and term != "dumb" and hasattr(stream, "isatty") and stream.isatty()
-
-
-def copy_to_clipboard(text: str, stream: TextIO) -> bool:
-    """Send `text` to the terminal's clipboard (OSC 52); False when the terminal cannot take it."""
-    if not controls_allowed(stream):
-        return False
-    stream.write("\x1b]52;c;" + base64.b64encode(text.encode()).decode("ascii") + "\a")
-    stream.flush()
-    return True
 
 
 def columns() -> int:

@@ -12,11 +12,13 @@ Validate = Callable[[str], str | None]
 
 @dataclass(frozen=True)
 class Option:
-    """One entry of a select list: the value it returns, its title and a one-line description."""
+    """One entry of a select list: the value it returns, its title (echoed as the answer), a
+    one-line description and a note shown after the title in the list only ("no stream")."""
 
     value: Any
     title: str
     description: str = ""
+    note: str = ""
 
 
 class Prompter(Protocol):

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ddbwizard.core import AnswerProblem, Answers, Question
+from ddbwizard.core import (
+    DESTINATION_ARN_SHAPE,
+    TYPE_AN_ARN,
+    AnswerProblem,
+    Answers,
+    Question,
+    destination_choice,
+    destination_choices,
+    typed_destination,
+)
 from ddbwizard.prompts.prompter import Option, Prompter
-
-TYPE_ONE = "other"  # the destination option that asks for an ARN
 
 
 def with_text(question: Question, answers: Answers, raw: str) -> Answers:
@@ -17,11 +24,14 @@ def with_text(question: Question, answers: Answers, raw: str) -> Answers:
 
 
 def problem_with(question: Question, answers: Answers) -> Callable[[str], str | None]:
-    """The validator a prompt runs as the user types: the same rules as the answers file."""
+    """The validator of a typed answer: the same rules as the answers file."""
+    return _problem(lambda raw: with_text(question, answers, raw))
 
+
+def _problem(use: Callable[[str], Answers]) -> Callable[[str], str | None]:
     def check(raw: str) -> str | None:
         try:
-            with_text(question, answers, raw)
+            use(raw)
         except AnswerProblem as problem:
             return str(problem)
         return None
@@ -43,8 +53,9 @@ def ask(
         elif question.kind == "choice":
             options = [Option(c.value, c.label, c.help) for c in question.options(answers)]
             value = prompter.select(question.prompt, options, current, help=question.help)
-        elif question.kind == "destination" and destinations is not None:
-            return _ask_destination(prompter, question, answers, destinations())
+        elif question.kind == "destination":
+            listed = destinations() if destinations else ()
+            return _ask_destination(prompter, question, answers, listed)
         else:
             raw = prompter.text(
                 question.prompt,
@@ -61,19 +72,17 @@ def ask(
 
 
 def _ask_destination(
-    prompter: Prompter, question: Question, answers: Answers, arns: Sequence[str]
+    prompter: Prompter, question: Question, answers: Answers, listed: Sequence[str]
 ) -> Answers:
-    """None, a queue the stack makes, an existing queue or topic, or an ARN typed in."""
-    current = question.as_text(question.current(answers)) or "none"
-    known = list(arns) + ([current] if current not in (*arns, "none", "create") else [])
-    options = [
-        Option("none", "none", "records that exhaust their retries are dropped"),
-        Option("create", "create", "a new SQS queue, made and deleted with the stack"),
-        *(Option(arn, arn) for arn in known),
-        Option(TYPE_ONE, "another ARN (type it)"),
-    ]
-    choice = prompter.select(question.prompt, options, current, help=question.help)
-    if choice != TYPE_ONE:
+    """The choices the TUI offers too (core): none, a queue the stack makes, the region's
+    queues and topics, or an ARN typed in, checked by the answers file's rule."""
+    options = [Option(c.value, c.label, c.help) for c in destination_choices(answers, listed)]
+    choice = prompter.select(question.prompt, options, destination_choice(answers), question.help)
+    if choice != TYPE_AN_ARN:
         return with_text(question, answers, choice)
-    raw = prompter.text(question.prompt, "", problem_with(question, answers), instruction="(ARN)")
-    return with_text(question, answers, raw)
+
+    def typed(raw: str) -> Answers:
+        return question.apply(answers, typed_destination(raw))
+
+    raw = prompter.text(f"{question.prompt}: ARN", "", _problem(typed), DESTINATION_ARN_SHAPE)
+    return typed(raw)

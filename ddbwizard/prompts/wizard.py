@@ -14,16 +14,18 @@ from ddbwizard.core import (
     Answers,
     ChangeLog,
     StepId,
+    deployed_triggers,
+    labelled,
     no_tables_error,
     questions_for,
-    start_answers,
+    start_from,
 )
-from ddbwizard.prompts.output import PromptReporter, copy_to_clipboard, wrapped
+from ddbwizard.prompts.output import PromptReporter, wrapped
 from ddbwizard.prompts.prompter import Option, Prompter
 from ddbwizard.prompts.questions import ask
 
 if TYPE_CHECKING:
-    from ddbwizard.core import Connection, TableInfo
+    from ddbwizard.core import Connection, DeployedTrigger, TableInfo
 
 MAX_LISTED = 30  # more tables than this: type a name (with completion) instead of a list
 
@@ -38,6 +40,8 @@ class PlainWizard:
     reporter: PromptReporter = field(default_factory=PromptReporter)
     saved: Path | None = None
     connection: Connection | None = None
+    resume: Answers | None = None  # the answers file (--edit, or chosen) the steps start from
+    triggers: dict[str, list[DeployedTrigger]] = field(default_factory=dict)  # by table
 
     def run(self) -> int:
         """Every prompt and wait below raises KeyboardInterrupt on Ctrl-C; the cli's safety
@@ -76,17 +80,46 @@ class PlainWizard:
 
     # -- the steps ---------------------------------------------------------------------
     def flow(self) -> int:
-        from ddbwizard.core import Declined, StreamResolution, resolve_stream
+        from ddbwizard.prompts.existing import choose_resume
         from ddbwizard.prompts.finish import Finish
 
         connection = self.connect()
-        stream: StreamResolution | None = None
+        if self.resume is None:
+            self.resume = choose_resume(self, Path.cwd())
+        table, answers, arn = self.table_and_stream(connection)
+        answers = self.function(self.mapping(connection, answers))
+        while True:  # Review, until it deploys or saves; it may go back to a step first
+            back = Finish(self, connection, answers, arn).run()
+            if back is None:
+                return 0
+            if back == "table":  # another table: every step again, from the defaults
+                table, answers, arn = self.table_and_stream(connection)
+                answers = self.function(self.mapping(connection, answers))
+            elif back == "stream":
+                answers = self.stream_answers(table, answers)
+            elif back == "mapping":
+                answers = self.mapping(connection, answers)
+            else:
+                answers = self.function(answers)
+
+    def table_and_stream(self, connection: Connection) -> tuple[TableInfo, Answers, str | None]:
+        """The table, its answers and its stream's ARN (None: enabled at the deploy step,
+        once every check has passed)."""
+        from ddbwizard.core import Declined, resolve_stream
+
         while True:
             table = self.pick_table(connection)
-            answers = self.stream_answers(connection, table)
+            resume = self.resume
+            for trigger in self.triggers.get(table.name, [])[:1]:  # ours: offer what to do
+                from ddbwizard.prompts.existing import existing_trigger
+
+                resume = existing_trigger(self, trigger)
+            # the resumed (or deployed) answers when they are this table's; else the defaults
+            answers = start_from(resume, table.name, aws=connection.answers_aws())
+            answers = self.stream_answers(table, answers)
             if not table.stream_enabled:
-                break  # enabled at the deploy step, once every check has passed
-            try:  # only reads: the table has its stream
+                return table, answers, None
+            try:  # only reads: the table has its stream (the reporter prints its ARN)
                 stream = resolve_stream(
                     connection.aws, answers, self.reporter, self.confirm_engine,
                     changes=self.changes,
@@ -94,15 +127,15 @@ class PlainWizard:
             except Declined as exc:  # nothing changed: pick another table, or Ctrl-C
                 self.prompter.say(str(exc))
                 continue
-            self.show_arn(stream.arn)
-            break
-        answers = self.mapping(connection, answers)
+            return table, answers, stream.arn
+
+    def function(self, answers: Answers) -> Answers:
         self.title("function")
         for question in questions_for("function"):
             answers = ask(self.prompter, question, answers)
             if question.id == "function.entry":
                 answers = self.check_code(answers)
-        return Finish(self, connection, answers, stream.arn if stream else None).run()
+        return answers
 
     def check_code(self, answers: Answers) -> Answers:
         """Your own code, checked as the packager will; asked again until it would package."""
@@ -150,28 +183,26 @@ class PlainWizard:
             return aws.describe_table(name)
         self.reporter.info(f"Reading {len(names)} table(s) in {aws.region}")
         tables = {t.name: t for t in aws.describe_tables(names)}
-        width = min(max(len(n) for n in tables), 40)
-        options = [_table_option(tables[n], width) for n in sorted(tables)]
+        self.triggers = deployed_triggers(aws)
+        options = [  # ListTables' order, as the TUI
+            _table_option(tables[n], self.triggers.get(n, [])) for n in names
+        ]
         return tables[self.prompter.select("Which table?", options)]
 
-    def stream_answers(self, connection: Connection, table: TableInfo) -> Answers:
+    def stream_answers(self, table: TableInfo, answers: Answers) -> Answers:
         from ddbwizard.core import BY_ID
 
         self.title("stream")
-        answers = start_answers(table.name, aws=connection.answers_aws())
         if table.stream_enabled and table.view_type:
             self.prompter.say(f"Table {table.name} has a {table.view_type} stream: it is reused.")
             return answers.with_values({"stream.view_type": table.view_type})
-        self.prompter.say(
+        for line in wrapped(
             f"Table {table.name} has no stream yet. Choose what each record carries; the "
-            "stream is enabled at the deploy step, after every check has passed and you agree."
-        )
+            "stream is enabled at the deploy step, after every check has passed and you agree.",
+            "",
+        ):
+            self.prompter.say(line)
         return ask(self.prompter, BY_ID["stream.view_type"], answers)
-
-    def show_arn(self, arn: str) -> None:
-        copied = copy_to_clipboard(arn, sys.stdout)
-        self.prompter.say("Stream ARN" + (" (copied to the clipboard):" if copied else ":"))
-        self.prompter.say(arn)
 
     def mapping(self, connection: Connection, answers: Answers) -> Answers:
         self.title("mapping")
@@ -188,7 +219,7 @@ class PlainWizard:
         for question in questions_for("mapping", advanced=True):
             answers = ask(self.prompter, question, answers, lambda: aws.queues() + aws.topics())
         for warning in answers.warnings():
-            for line in wrapped(warning, "  ", "warning: "):
+            for line in wrapped(labelled(warning), "  ", "warning: "):
                 self.prompter.say(line)
         if answers.mapping.filter_patterns:
             self.count_passing(connection, answers)
@@ -207,7 +238,7 @@ class PlainWizard:
             self.prompter.say(line)
 
 
-def _table_option(table: TableInfo, width: int) -> Option:
+def _table_option(table: TableInfo, triggers: list[DeployedTrigger]) -> Option:
     if table.error:
         state = "cannot be read"
     elif table.stream_enabled:
@@ -216,13 +247,16 @@ def _table_option(table: TableInfo, width: int) -> Option:
         state = "no stream"
     if table.status not in ("ACTIVE", "UNKNOWN"):
         state += f", {table.status}"
+    if triggers:
+        state += f", trigger {triggers[0].stack}"
     items = "" if table.item_count is None else f"{table.item_count} items, "
     detail = table.error or f"{items}{table.latest_stream_arn or 'no stream ARN'}"
-    return Option(table.name, f"{table.name:<{width}}  {state}", detail)
+    return Option(table.name, table.name, detail, note=state)
 
 
-def run_plain(args: argparse.Namespace, changes: ChangeLog) -> int:
-    """`ddbwizard --plain`: the wizard as questionary prompts (stdin is a terminal)."""
+def run_plain(args: argparse.Namespace, changes: ChangeLog, resume: Answers | None = None) -> int:
+    """`ddbwizard --plain`: the wizard as questionary prompts (stdin is a terminal);
+    `resume`: the answers file (--edit) its steps start from."""
     from ddbwizard.prompts.questionary_prompter import QuestionaryPrompter
 
-    return PlainWizard(QuestionaryPrompter(), args, changes).run()
+    return PlainWizard(QuestionaryPrompter(), args, changes, resume=resume).run()

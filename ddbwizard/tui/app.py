@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -18,12 +19,15 @@ from textual.worker import Worker
 
 from ddbwizard import core
 from ddbwizard.connecting import open_connection
-from ddbwizard.core import STEPS, Answers, ChangeLog, DdbWizardError, StepId, inert, redact
+from ddbwizard.core import STEPS, Answers, ChangeLog, DdbWizardError, StepId, inert
 from ddbwizard.tui.screens.base import StepScreen
-from ddbwizard.tui.screens.modals import ConfirmModal, ErrorModal, HelpScreen
+from ddbwizard.tui.screens.modals import ConfirmModal, ErrorModal, HelpScreen, ResumeModal
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ddbwizard.core import StreamResolution, TableInfo
+    from ddbwizard.local.emulator import LocalPoller
 
 
 class ConnectFn(Protocol):
@@ -42,7 +46,17 @@ class ConnectFn(Protocol):
     ) -> core.Connection: ...
 
 
-MIN_SIZE = (80, 24)
+# step -> (module, class) of its screen
+STEP_SCREENS: dict[StepId, tuple[str, str]] = {
+    "connect": ("ddbwizard.tui.screens.connect", "ConnectScreen"),
+    "table": ("ddbwizard.tui.screens.tables", "TableScreen"),
+    "stream": ("ddbwizard.tui.screens.stream", "StreamScreen"),
+    "mapping": ("ddbwizard.tui.screens.mapping", "MappingScreen"),
+    "function": ("ddbwizard.tui.screens.function", "FunctionScreen"),
+    "review": ("ddbwizard.tui.screens.review", "ReviewScreen"),
+    "deploy": ("ddbwizard.tui.screens.deploy", "DeployScreen"),
+    "done": ("ddbwizard.tui.screens.done", "DoneScreen"),
+}
 
 # The light theme's ANSI colours (what "yellow", "green", "cyan", "red" in a Text become):
 # Textual's own are 2.1:1 (yellow) to 3.3:1 on the light background; these are 4.5:1 or more.
@@ -87,6 +101,10 @@ class WizardState:
     table: TableInfo | None = None
     stream: StreamResolution | None = None
     outcome: core.Outcome | None = None
+    poller: LocalPoller | None = None  # --local: plays Lambda; one per session (it checkpoints)
+    saved: set[Path] = field(default_factory=set)  # answers files this session wrote (or may)
+    last_saved: Path | None = None  # the answers file written last: the repeat command's
+    resume: Answers | None = None  # the answers file the wizard starts from, if any
 
 
 class WizardApp(App[int]):
@@ -116,6 +134,7 @@ class WizardApp(App[int]):
         log_interval: float = 1.5,
         answers_dir: Any = None,
         changes: ChangeLog | None = None,
+        resume: Answers | None = None,
     ) -> None:
         super().__init__()
         self.changes = changes if changes is not None else ChangeLog()
@@ -126,7 +145,7 @@ class WizardApp(App[int]):
         self.now_ms = now_ms
         self.log_interval = log_interval
         self.answers_dir = answers_dir
-        self.state = WizardState()
+        self.state = WizardState(resume=resume)
         self.asking_quit = False  # the quit confirmation is open
 
     # -- state ------------------------------------------------------------------
@@ -153,33 +172,45 @@ class WizardApp(App[int]):
             self.connection.aws, self.answers, self.connection.identity.account
         )
 
+    def local_poller(self) -> LocalPoller:
+        """--local: the session's one stream poller (made on first use, not started)."""
+        if self.state.poller is None:
+            from ddbwizard.local.emulator import LocalPoller
+
+            self.state.poller = LocalPoller(self.connection.aws)
+        return self.state.poller
+
     # -- navigation ---------------------------------------------------------------
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.ansi_theme_light = LIGHT_ANSI
-        self.go("connect")
+        found = [] if self.state.resume is not None else core.resumable(self.folder)
+        if not found:
+            self.go("connect")
+            return
+
+        def chosen(entry: core.Resumable | None) -> None:
+            if entry is not None and entry.answers is not None:
+                self.state.resume = entry.answers
+                self.notify(inert(entry.title), title="Starting from", markup=False)
+            self.go("connect")
+
+        self.push_screen(ResumeModal(found), chosen)
+
+    @property
+    def folder(self) -> Path:
+        """Where answers files are saved and found: the working directory, unless the user
+        chose another folder (or a test did)."""
+        return Path(self.answers_dir) if self.answers_dir is not None else Path.cwd()
 
     def step_screen(self, step: StepId) -> StepScreen:
-        from ddbwizard.tui.screens.connect import ConnectScreen
-        from ddbwizard.tui.screens.deploy import DeployScreen
-        from ddbwizard.tui.screens.done import DoneScreen
-        from ddbwizard.tui.screens.function import FunctionScreen
-        from ddbwizard.tui.screens.mapping import MappingScreen
-        from ddbwizard.tui.screens.review import ReviewScreen
-        from ddbwizard.tui.screens.stream import StreamScreen
-        from ddbwizard.tui.screens.tables import TableScreen
+        """A new screen of `step`; only its module is imported (the first frame waits for
+        nothing else)."""
+        import importlib
 
-        screens: dict[StepId, type[StepScreen]] = {
-            "connect": ConnectScreen,
-            "table": TableScreen,
-            "stream": StreamScreen,
-            "mapping": MappingScreen,
-            "function": FunctionScreen,
-            "review": ReviewScreen,
-            "deploy": DeployScreen,
-            "done": DoneScreen,
-        }
-        return screens[step]()
+        module, name = STEP_SCREENS[step]
+        screen_type: type[StepScreen] = getattr(importlib.import_module(module), name)
+        return screen_type()
 
     def go(self, step: StepId) -> None:
         self.push_screen(self.step_screen(step))
@@ -215,11 +246,10 @@ class WizardApp(App[int]):
             return
         if isinstance(screen, StepScreen) and screen.recover(worker.group, error):
             return
-        if isinstance(error, DdbWizardError):
-            self.push_screen(ErrorModal("Something went wrong", str(error)))
-        else:
-            message = redact(f"{type(error).__name__}: {error}")
-            self.push_screen(ErrorModal("Unexpected error", message))
+        from ddbwizard.tui.widgets.text import error_text
+
+        title = "Something went wrong" if isinstance(error, DdbWizardError) else "Unexpected error"
+        self.push_screen(ErrorModal(title, error_text(error)))
 
     # -- actions ----------------------------------------------------------------
     def action_help(self) -> None:
@@ -300,6 +330,41 @@ class WizardApp(App[int]):
             self.state.connection.close()
 
 
+class EarlyLocal:
+    """--local: the emulator starts at once, in a thread, while Textual starts and paints the
+    first screen; the Connect step's first local connect gets that connection (or its error),
+    and any later one connects anew."""
+
+    def __init__(self, connect: ConnectFn = open_connection) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._connect = connect
+        pool = ThreadPoolExecutor(1, thread_name_prefix="emulator")
+        self._started: Future[core.Connection] | None = pool.submit(connect, None, None, None, True)
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+    def __call__(
+        self,
+        profile: str | None,
+        region: str | None,
+        endpoint_url: str | None,
+        local: bool,
+        /,
+        *,
+        slow: Callable[[str], object] | None = None,
+    ) -> core.Connection:
+        started, self._started = self._started, None
+        if local and started is not None:
+            return started.result()
+        return self._connect(profile, region, endpoint_url, local, slow=slow)
+
+    def discard(self) -> None:
+        """The app ended before the Connect step took the connection: stop its emulator."""
+        started, self._started = self._started, None
+        if started is not None and started.exception() is None:
+            started.result().close()
+
+
 def make_app(
     profile: str | None = None,
     region: str | None = None,
@@ -330,16 +395,34 @@ def exit_on_signals(app: WizardApp) -> None:
             signal.signal(getattr(signal, name), stop)
 
 
-def run_tui(args: argparse.Namespace, changes: ChangeLog) -> int:
+def run_tui(args: argparse.Namespace, changes: ChangeLog, resume: Answers | None = None) -> int:
     """Run the wizard full-screen; 0 after Done or a quit. SIGTERM and SIGHUP end the app
     cleanly (the terminal restored) and count as an interrupt; the cli prints what changed."""
-    app = make_app(args.profile, args.region, args.endpoint_url, args.local, changes=changes)
+    early = EarlyLocal() if args.local else None
+    app = make_app(
+        args.profile,
+        args.region,
+        args.endpoint_url,
+        args.local,
+        connect=early or open_connection,
+        changes=changes,
+        resume=resume,
+    )
     exit_on_signals(app)
     try:
         code = app.run()
     finally:
+        if early is not None:
+            early.discard()
         if app.state.connection is not None:
             app.state.connection.close()
+        saved = app.state.last_saved  # said after the terminal is restored, as --plain does
+        if saved is not None:
+            print(
+                f"Your answers are saved. Repeat this deploy without prompts:\n"
+                f"  {core.repeat_command(saved, args.local)}",
+                file=sys.stderr,
+            )
     if code == 130:
         raise KeyboardInterrupt
     return 0 if code is None else code

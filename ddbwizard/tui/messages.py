@@ -9,6 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from ddbwizard.core import (
+        CheckReport,
         Connection,
         Deployment,
         LogLine,
@@ -140,3 +141,10 @@ class StackEventSeen(Message):
 class Progress(Message):
     done: int
     total: int
+
+
+@dataclass
+class HealthRead(Message):
+    """A check of the deployed trigger (core.check_trigger): the Done screen's Health tab."""
+
+    report: CheckReport

@@ -157,7 +157,8 @@ def test_no_credentials_says_how_to_configure(monkeypatch: pytest.MonkeyPatch) -
     assert text.startswith("No AWS credentials found")
     assert "aws configure" in text
     assert "--profile" in text
-    assert caught.value.exit_code == EXIT_AWS
+    assert "ddbwizard --local" in text
+    assert caught.value.exit_code == EXIT_USAGE  # a setup problem, like no region
 
 
 def test_expired_sso_session_names_the_login_command(

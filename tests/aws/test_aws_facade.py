@@ -222,9 +222,10 @@ def test_no_region_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     aws = Aws(make_session(None, None))
     with pytest.raises(AwsConfigError) as caught:
         aws.identity()
-    assert str(caught.value) == (
+    assert caught.value.message == (
         "No AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add region to your profile"
     )
+    assert "ddbwizard --local" in str(caught.value)
     assert caught.value.exit_code == EXIT_USAGE
 
 

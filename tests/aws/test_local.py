@@ -14,6 +14,7 @@ import pytest
 
 from ddbwizard.core.aws.facade import Aws
 from ddbwizard.core.errors import UsageError
+from ddbwizard.core.failed import lambda_record
 from ddbwizard.core.model.filters import matches
 from ddbwizard.core.template.handlers import handler_source
 from ddbwizard.local.child import ChildRuntime, FunctionProcess, Invocation
@@ -24,7 +25,7 @@ from ddbwizard.local.emulator import (
     demo_stream_arn,
     require_moto,
 )
-from ddbwizard.local.poller import LocalPoller, lambda_record, passes_filters
+from ddbwizard.local.poller import LocalPoller, passes_filters
 from tests.helpers.moto_kit import create_function
 
 FUNCTION = "orders-echo"
@@ -135,6 +136,23 @@ def test_the_poller_turns_a_written_item_into_an_echo_line(emulator: LocalEmulat
     assert lines[1]["newImage"]["total"] == 1999
     stream = aws.log_events(GROUP, 0)[0][0].stream
     assert stream.endswith("[$LATEST]local")
+
+
+def test_a_restarted_poller_resumes_after_what_it_delivered(emulator: LocalEmulator) -> None:
+    """Like Lambda's checkpoint: leaving the Done screen and coming back (a no-change
+    redeploy) must not echo the same records again; only what was written since."""
+    aws = emulator.aws()
+    uuid = make_echo(aws)
+    poller = LocalPoller(aws)
+    assert poller.results == {}
+    assert poller.poll_once() == 6
+    assert poller.results == {uuid: "OK"}
+    poller.stop()
+    assert poller.poll_once() == 0  # after a stop: the same mapping, nothing new
+    aws.put_item("orders", demo_item())
+    assert poller.poll_once() == 1
+    poller.stop()
+    assert len(echo_lines(aws)) == 7
 
 
 def test_the_poller_thread_follows_writes(emulator: LocalEmulator) -> None:

@@ -36,6 +36,7 @@ def test_row_09_no_region_says_how_to_set_one(
         "No AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add region to your profile"
         in (result.err)
     )
+    assert "ddbwizard --local" in result.err
     assert calls.made == []
 
 
@@ -59,9 +60,10 @@ def test_row_10_credentials_say_which_problem(
     flags = {"no-credentials": [], "unknown-profile": ["--profile", "prod"]}
     result = cli("--answers", answers(tmp_path), "--yes", *flags.get(case, ["--profile", "dev"]))
     if case == "no-credentials":
-        assert result.code == 1
+        assert result.code == 2  # a setup problem, like no region
         assert "No AWS credentials found" in result.err
         assert "aws configure" in result.err
+        assert "ddbwizard --local" in result.err
     elif case == "unknown-profile":
         assert result.code == 2
         assert "AWS profile 'prod' is not in your AWS config files" in result.err

@@ -196,10 +196,12 @@ class FakeDeploy:
     def execute(self, aws: Any, answers: Any, deployment: Deployment, stream_arn: str) -> Outcome:
         reporter = cast(FakeDeployer, deployment.deployer).reporter
         name = deployment.plan.stack_name
-        for done, change in enumerate(CHANGES[:2], start=1):
-            reporter.stack_event(
-                StackEvent(T0, change.logical_id, change.resource_type, "CREATE_COMPLETE")
-            )
+        events = [
+            StackEvent(T0, change.logical_id, change.resource_type, "CREATE_COMPLETE")
+            for change in CHANGES[:2]
+        ]
+        for done, event in enumerate(events, start=1):
+            reporter.stack_event(event)
             reporter.progress(done, len(CHANGES))
         if self.fail:
             failure = StackEvent(
@@ -220,7 +222,8 @@ class FakeDeploy:
                 events=(failure,),
             )
         reporter.progress(len(CHANGES), len(CHANGES))
-        return self.unchanged(aws, answers, deployment, stream_arn, status="CREATE_COMPLETE")
+        outcome = self.unchanged(aws, answers, deployment, stream_arn, status="CREATE_COMPLETE")
+        return replace(outcome, events=tuple(events))
 
     def unchanged(
         self,

@@ -160,8 +160,11 @@ def test_a_table_with_a_stream_reuses_it_without_asking(
 
     assert BY_ID["stream.view_type"].prompt not in fake.questions()
     assert "Table orders has a NEW_AND_OLD_IMAGES stream: it is reused." in fake.lines
-    assert any(line.startswith("arn:aws:dynamodb:") for line in fake.lines)
-    assert "Nothing was changed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("arn:aws:dynamodb:") == 1  # printed once
+    assert "Reusing the NEW_AND_OLD_IMAGES stream of orders: arn:aws:dynamodb:" in err
+    assert not any("arn:aws:dynamodb:" in line for line in fake.lines)
+    assert "Nothing was changed" in err
 
 
 def test_ctrl_c_at_the_deploy_question_deletes_the_change_set(

@@ -1,4 +1,4 @@
-"""The line wizard's parts: question rendering, output without control sequences, OSC 52."""
+"""The line wizard's parts: question rendering, output without control sequences."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import ddbwizard.prompts
+from ddbwizard.core import TYPE_AN_ARN
 from ddbwizard.core.model.questions import BY_ID, QUESTIONS, start_answers
-from ddbwizard.prompts.output import PromptReporter, copy_to_clipboard, pair
+from ddbwizard.prompts.output import PromptReporter, pair
 from ddbwizard.prompts.questions import ask, problem_with
 from tests.helpers.prompt_fakes import FakePrompter
 
@@ -47,9 +48,9 @@ def test_a_destination_can_be_typed() -> None:
     arn = "arn:aws:sqs:us-east-1:123456789012:dlq"
     fake = FakePrompter(
         [
-            ("On-failure destination", "other"),
-            ("On-failure destination", "arn:aws:sqs:eu-west-1:123456789012:dlq"),
-            ("On-failure destination", arn),
+            ("On-failure destination", TYPE_AN_ARN),
+            ("On-failure destination: ARN", "arn:aws:sqs:eu-west-1:123456789012:dlq"),
+            ("On-failure destination: ARN", arn),
         ]
     )
     answers = ask(
@@ -60,7 +61,10 @@ def test_a_destination_can_be_typed() -> None:
     )
     assert answers.mapping.on_failure is not None
     assert answers.mapping.on_failure.arn == arn
-    assert len(fake.problems) == 1  # the other region's queue was refused, with the reason
+    # The other region's queue was refused with the model's reason, without its path.
+    assert [problem for _, _, problem in fake.problems] == [
+        "is in eu-west-1; the stream is in us-east-1 (the destination must be in the same region)"
+    ]
 
 
 @pytest.mark.parametrize(("term", "tty"), [("xterm", False), ("dumb", True)])
@@ -72,23 +76,20 @@ def test_no_control_sequences_off_a_terminal(
     reporter = PromptReporter(stream=out)
     reporter.waiting("stream on customers", 3.0)
     reporter.step("Deploying")
-    assert not copy_to_clipboard("arn", out)
     assert "\x1b" not in out.getvalue()
     assert "\r" not in out.getvalue()
 
 
-def test_spinner_and_clipboard_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spinner_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("NO_COLOR", "1")
     out = Tty()
     reporter = PromptReporter(stream=out)
     reporter.waiting("stream on customers", 3.0)
     reporter.info("Stream enabled")
-    assert copy_to_clipboard("arn:x", out)
     text = out.getvalue()
     assert "waiting: stream on customers (3 s)" in text
-    assert text.endswith("\x1b]52;c;YXJuOng=\a")  # base64 of "arn:x"
-    assert "\x1b[" not in text  # NO_COLOR: no colour, the spinner is plain \r
+    assert "\x1b" not in text  # NO_COLOR: no colour, the spinner is plain \r
 
 
 def test_long_values_get_their_own_line() -> None:

@@ -30,6 +30,7 @@ async def test_the_whole_flow_ends_on_done_with_outputs(tmp_path: Path) -> None:
         assert app.state.outcome.outputs["StreamArn"] == CUSTOMERS_ARN
         assert (tmp_path / "ddbwizard-customers-echo.yaml").exists()
         assert "MODIFY" in log_text(app.screen.query_one(RichLog))
+        await pilot.press("2")  # the outputs tab
         await pilot.press("c")
         assert app.clipboard == "customers-echo"
         await pilot.press("q")  # a stream was enabled and a stack deployed: ask first

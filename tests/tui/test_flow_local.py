@@ -57,10 +57,12 @@ async def test_enable_configure_deploy_and_see_the_echo(
         assert app.answers.mapping.on_failure is not None
         await pilot.press("ctrl+n")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review)
-        await pilot.press("t", "e")
+        await pilot.press("t", "e", "enter")
         assert (tmp_path / "customers-echo.template.json").exists()
         await pilot.press("ctrl+n")
-        assert (tmp_path / "ddbwizard-customers-echo.yaml").exists()
+        saved = (tmp_path / "ddbwizard-customers-echo.yaml").read_text()
+        # the header's repeat command is the one the screen shows: with --local
+        assert "\n# ddbwizard --local --answers " in saved
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=30)
         assert "customers" in app.screen.message  # type: ignore[attr-defined]
         await pilot.press("enter")

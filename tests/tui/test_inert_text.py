@@ -271,8 +271,9 @@ async def test_log_events_outputs_and_the_trigger_are_inert_on_done(tmp_path: Pa
         outputs.move_cursor(row=row)
         await pilot.pause()
         assert shown(screen.query_one("#output-value", Static)) == (
-            "Note[/] see [b]this\\x1b]0;pwned\\x07"
+            "Note[/] see [b]this\\x1b]0;pwned\\x07  (c copies it)"
         )
+        await pilot.press("2")  # the outputs tab, where c copies
         await pilot.press("c")
         assert app.clipboard == f"see [b]this{TITLE}"  # the value itself is copied
         *_, (_severity, title, message) = notes(app)
@@ -326,14 +327,14 @@ async def test_a_read_only_answers_folder_is_a_notification_and_another_folder_w
         folder_row = screen.query_one("#folder-row")
         assert not folder_row.display
 
-        for key, title in (
-            ("s", "Could not save the answers"),
-            ("e", "Could not export the template"),
-            ("ctrl+n", "Could not save the answers"),
+        for keys, title in (
+            (["s"], "Could not save the answers"),
+            (["e", "enter"], "Could not export the template"),  # e asks where: Enter keeps it
+            (["ctrl+n"], "Could not save the answers"),
         ):
             app.clear_notifications()
             screen.query_one("#next").focus()
-            await pilot.press(key)
+            await pilot.press(*keys)
             await until(pilot, lambda: notes(app))
             ((severity, shown_title, message),) = notes(app)
             assert (severity, shown_title) == ("error", title)
@@ -342,6 +343,10 @@ async def test_a_read_only_answers_folder_is_a_notification_and_another_folder_w
             assert "Traceback" not in message
             assert app.screen is screen  # still on the review, every answer kept
             assert app.answers is answers
+            if keys == ["e", "enter"]:  # the export field stays open with the path
+                assert screen.query_one("#export-path", Input).has_focus
+                await pilot.press("escape")
+                continue
             assert folder_row.display
             assert screen.query_one("#folder", Input).has_focus
         assert not list(read_only.iterdir())
@@ -362,17 +367,21 @@ async def test_an_export_to_a_missing_folder_can_be_retried(tmp_path: Path) -> N
         await drive_to(pilot, "review")
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
-        await pilot.press("e")
+        await pilot.press("e")  # asks where, the folder and file name filled in
+        box = screen.query_one("#export-path", Input)
+        assert box.has_focus
+        assert box.value == str(tmp_path / "gone" / "customers-echo.template.yaml")
+        await pilot.press("enter")
         await until(pilot, lambda: notes(app))
         ((severity, _title, message),) = notes(app)
         assert severity == "error"
         assert str(tmp_path / "gone") in message
-        box = screen.query_one("#folder", Input)
-        assert box.has_focus
-        box.value = str(tmp_path)
+        assert box.has_focus  # still asking
+        box.value = str(tmp_path / "mine.json")
         app.clear_notifications()
         await pilot.press("enter")
         await until(pilot, lambda: notes(app))
-        assert notes(app)[0][:2] == ("information", "Template exported")
-        assert (tmp_path / "customers-echo.template.yaml").exists()
+        assert notes(app)[0][:2] == ("information", "Template exported (JSON)")
+        assert (tmp_path / "mine.json").read_text().startswith("{")
+        assert not screen.query_one("#export-row").display
         assert not screen.query_one("#folder-row").display

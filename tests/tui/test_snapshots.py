@@ -12,19 +12,28 @@ from tests.helpers.tui_fakes import fake_app
 
 STEPS = ("connect", "table", "stream", "mapping", "function", "review", "deploy", "done")
 SIZES = ((80, 24), (120, 40))
+THEMES = ("dark", "light")
 
 
+@pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("step", STEPS)
 def test_step(
-    snap_compare: Any, tmp_path: Any, monkeypatch: Any, step: str, size: tuple[int, int]
+    snap_compare: Any,
+    tmp_path: Any,
+    monkeypatch: Any,
+    step: str,
+    size: tuple[int, int],
+    theme: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the repeat command shows a path relative to the cwd
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = f"textual-{theme}"
         await drive_to(pilot, step)
         if step == "done":
-            pilot.app.workers.cancel_group(pilot.app.screen, "logs")
+            for group in ("logs", "health"):
+                pilot.app.workers.cancel_group(pilot.app.screen, group)
         await pilot.pause()
 
     assert snap_compare(fake_app(), terminal_size=size, run_before=run_before)

@@ -373,6 +373,7 @@ def test_json_schema_describes_the_public_names() -> None:
         "stream",
         "mapping",
         "function",
+        "alarms",
         "stack",
     }
     mapping = schema["$defs"]["MappingSettings"]

@@ -29,6 +29,9 @@ from ddbwizard.core.model.answers import load_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.yaml"))]  # fmt: skip
+for _example in EXAMPLES:  # function.code names a folder beside the example, not in the fuzz's
+    for _key in ("code", "entry"):
+        _example.get("function", {}).pop(_key, None)
 EXAMPLES += [{"table": {"name": "orders"}}]
 NEEDS_AWS = 99
 FIELD_LINE = re.compile(r"^(?:  )?(?:[A-Za-z_][\w-]*|\[[^\]\n]*\])(?:\.[\w-]+|\[[^\]\n]*\])*: \S")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ddbwizard.core.model import limits
+from ddbwizard.core.model.alarms import Alarms
 from ddbwizard.core.model.answers import Answers
 from ddbwizard.core.model.questions import (
     BY_ID,
@@ -25,16 +26,31 @@ def test_every_question_is_a_field_of_the_answers_file(answers: Answers) -> None
     data = answers.to_data()
     for question in QUESTIONS:
         section, key = question.id.split(".", 1)
-        assert key in type(getattr(answers, section)).model_fields, question.id
+        model = Alarms if section == "alarms" else type(getattr(answers, section))  # opt-in
+        assert key in model.model_fields, question.id
         assert question.step in STEPS
         assert question.prompt
         assert question.help
-    assert set(data) >= {q.section for q in QUESTIONS}
+    assert set(data) >= {q.section for q in QUESTIONS} - {"alarms"}
 
 
 def test_every_mapping_setting_is_asked(answers: Answers) -> None:
-    asked = {q.key for q in questions_for("mapping")}
+    asked = {q.key for q in questions_for("mapping") if q.section == "mapping"}
     assert asked == set(type(answers.mapping).model_fields)
+
+
+def test_the_alarms_are_optional_advanced_trigger_questions(answers: Answers) -> None:
+    asked = [q for q in questions_for("mapping", advanced=True) if q.section == "alarms"]
+    assert [q.key for q in asked] == ["iterator_age_seconds", "errors", "topic_arn"]
+    age = BY_ID["alarms.iterator_age_seconds"]
+    assert age.current(answers) is None
+    assert age.as_text(None) == ""
+    watched = age.apply(answers, age.parse("300"))
+    assert watched.alarms is not None
+    assert watched.alarms.iterator_age_seconds == 300
+    assert age.apply(watched, age.parse("")).alarms is None  # cleared: no alarms section
+    with pytest.raises(AnswerProblem, match="must be 1 to 86400 seconds"):
+        age.apply(answers, age.parse("0"))
 
 
 def test_questions_keep_the_flow_order() -> None:

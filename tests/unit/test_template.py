@@ -349,6 +349,31 @@ def test_every_mapping_setting_is_covered() -> None:
     assert {field for field, _, _ in MAPPING_CASES} == set(MappingSettings.model_fields)
 
 
+def test_the_review_line_names_every_option_that_is_not_the_default() -> None:
+    """Issue 11: the review's mapping line said only the batch size and starting position."""
+    assert tpl.mapping_summary(MappingSettings()) == (
+        "up to 100 records a batch, from TRIM_HORIZON; "
+        "a failing batch retried until its records expire"
+    )
+    tuned = make(
+        {
+            "mapping.batch_size": 50,
+            "mapping.batching_window_seconds": 5,
+            "mapping.max_retry_attempts": 3,
+            "mapping.bisect_on_error": True,
+            "mapping.filter_patterns": ['{"eventName": ["INSERT"]}'],
+            "mapping.on_failure": {"create_queue": True},
+            "mapping.enabled": False,
+        }
+    )
+    assert tpl.mapping_summary(tuned.mapping) == (
+        "up to 50 records a batch, from TRIM_HORIZON; batches gathered for up to 5 s; "
+        "only records matching 1 filter pattern; a failing batch retried 3 times; "
+        "a failing batch split in two; failed batches sent to a queue the stack creates; "
+        "created disabled"
+    )
+
+
 def test_mapping_uses_the_given_stream_arn() -> None:
     other = STREAM.replace("2026-01-01", "2026-02-02")
     mapping = doc(make(base={"table": {"name": "orders"}}), other)["Resources"]["EchoMapping"]

@@ -95,6 +95,14 @@ class CloudFormation:
             return None
         return stacks[0]
 
+    def stacks(self) -> Iterator[StackTypeDef]:
+        """Every stack of the region that exists (DescribeStacks, all pages; tags included)."""
+        with self._call("DescribeStacks", "the region's stacks"):
+            for page in self.client.get_paginator("describe_stacks").paginate():
+                for stack in page.get("Stacks", []):
+                    if stack["StackStatus"] != "DELETE_COMPLETE":
+                        yield stack
+
     def template_metadata(self, name_or_id: str) -> Mapping[str, Any]:
         """The template's Metadata section (GetTemplateSummary); {} when it has none."""
         with self._call("GetTemplateSummary", f"stack {name_or_id}"):
@@ -109,6 +117,19 @@ class CloudFormation:
         except ValueError:
             return {}
         return metadata if isinstance(metadata, dict) else {}
+
+    def template_body(self, name_or_id: str) -> str | Mapping[str, Any] | None:
+        """The deployed template (GetTemplate, stage Original): its text, or the JSON object
+        botocore decodes; None when the stack does not exist."""
+        with self._call("GetTemplate", f"stack {name_or_id}"):
+            try:
+                answer = self.client.get_template(StackName=name_or_id, TemplateStage="Original")
+            except ClientError as error:
+                if is_missing_stack(error):
+                    return None
+                raise
+        body: str | Mapping[str, Any] | None = answer.get("TemplateBody")
+        return body
 
     def resources(self, name_or_id: str) -> list[StackResource]:
         """The stack's resources (ListStackResources, every page)."""

@@ -29,12 +29,18 @@ from botocore.exceptions import (
     TokenRetrievalError,
 )
 
-from ddbwizard.core.errors import AwsError, DdbWizardError, UsageError
+from ddbwizard.core.errors import EXIT_USAGE, AwsError, DdbWizardError, UsageError
 
 NO_REGION = (
     "No AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), "
     "or add region to your profile"
 )
+NO_CREDENTIALS_HINT = (
+    "Run `aws configure` (or `aws configure sso`), set AWS_ACCESS_KEY_ID and "
+    "AWS_SECRET_ACCESS_KEY, or pass --profile."
+)
+# The end of both setup messages (no region, no credentials), in every front end.
+NO_ACCOUNT_HINT = "No AWS account? `ddbwizard --local` works without one, on an embedded emulator."
 
 THROTTLING_CODES = frozenset(
     {
@@ -134,6 +140,12 @@ class CredentialsError(AwsError):
     """No credentials, expired or invalid ones, or an SSO session to renew."""
 
 
+class NoCredentials(CredentialsError):
+    """No credentials at all: a setup problem like no region (exit 2), nothing reached AWS."""
+
+    exit_code = EXIT_USAGE
+
+
 class EndpointUnreachable(AwsError):
     """No network, a blocked or wrong endpoint, or a timeout."""
 
@@ -160,7 +172,7 @@ def no_tables_error(region: str, account: str | None = None) -> NoTables:
 
 
 def no_region_error() -> AwsConfigError:
-    return AwsConfigError(NO_REGION)
+    return AwsConfigError(NO_REGION, NO_ACCOUNT_HINT)
 
 
 def unknown_profile_error(profile: str, known: list[str]) -> AwsConfigError:
@@ -275,10 +287,8 @@ def _botocore_error(exc: BotoCoreError, action: str, profile: str | None) -> Ddb
             f"The AWS SSO session for {who} has expired or was never started", _login_hint(profile)
         )
     if isinstance(exc, NoCredentialsError):
-        return CredentialsError(
-            "No AWS credentials found",
-            "Run `aws configure` (or `aws configure sso`), set AWS_ACCESS_KEY_ID and "
-            "AWS_SECRET_ACCESS_KEY, or pass --profile.",
+        return NoCredentials(
+            "No AWS credentials found", f"{NO_CREDENTIALS_HINT}\n{NO_ACCOUNT_HINT}"
         )
     if isinstance(exc, (PartialCredentialsError, CredentialRetrievalError)):
         return CredentialsError(f"Your AWS credentials are incomplete: {exc}")

@@ -25,6 +25,7 @@ from ddbwizard.core.aws.errors import (
     no_region_error,
     unknown_profile_error,
 )
+from ddbwizard.core.aws.health import Health
 from ddbwizard.core.aws.s3 import S3
 from ddbwizard.core.aws.sampling import SampleSource, read_sample
 from ddbwizard.core.aws.slow import SlowCalls
@@ -40,6 +41,7 @@ from ddbwizard.core.errors import DdbWizardError
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodbstreams import DynamoDBStreamsClient
     from mypy_boto3_lambda import LambdaClient
@@ -64,8 +66,9 @@ __all__ = [
 ]
 
 ServiceName = Literal[
-    "cloudformation", "dynamodb", "dynamodbstreams", "lambda", "logs", "s3", "sns", "sqs", "sts"
-]
+    "cloudformation", "cloudwatch", "dynamodb", "dynamodbstreams", "lambda", "logs", "s3", "sns",
+    "sqs", "sts",
+]  # fmt: skip
 
 
 def make_session(
@@ -146,6 +149,8 @@ class Aws:
     @overload
     def client(self, name: Literal["cloudformation"]) -> CloudFormationClient: ...
     @overload
+    def client(self, name: Literal["cloudwatch"]) -> CloudWatchClient: ...
+    @overload
     def client(self, name: Literal["dynamodb"]) -> DynamoDBClient: ...
     @overload
     def client(self, name: Literal["dynamodbstreams"]) -> DynamoDBStreamsClient: ...
@@ -195,6 +200,10 @@ class Aws:
     def cloudformation(self) -> CloudFormation:
         """CloudFormation's calls, translated like every other call of this facade."""
         return CloudFormation(self.client("cloudformation"), self.errors)
+
+    def health(self) -> Health:
+        """The trigger's health: CloudWatch, the failure destination, a failed batch's records."""
+        return Health(self)
 
     def s3(self) -> S3:
         """S3's calls (the artifacts bucket), each expecting the caller's account as the owner."""

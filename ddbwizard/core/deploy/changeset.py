@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudformation.type_defs import ChangeTypeDef
 
 EMPTY_REASONS = ("didn't contain changes", "No updates are to be performed")
+RECREATING = frozenset({"Always", "Conditionally"})
 INTERRUPTED_PLAN = "Stopped before deploying: the change set was deleted; nothing was deployed."
 
 
@@ -30,6 +31,9 @@ class Change:
     resource_type: str
     replacement: str = ""  # "True", "False" or "Conditional" for a Modify; "" otherwise
     physical_id: str = ""
+    # The properties whose change makes CloudFormation re-create the resource (Details[].Target
+    # with RequiresRecreation Always or Conditionally), in change set order.
+    recreates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,14 @@ def _change(raw: ChangeTypeDef) -> Change | None:
         resource_type=resource.get("ResourceType", ""),
         replacement=resource.get("Replacement", ""),
         physical_id=resource.get("PhysicalResourceId", ""),
+        recreates=tuple(
+            dict.fromkeys(
+                target.get("Name", "")
+                for detail in resource.get("Details", [])
+                if (target := detail.get("Target", {})).get("Attribute") == "Properties"
+                and target.get("RequiresRecreation") in RECREATING
+            )
+        ),
     )
 
 

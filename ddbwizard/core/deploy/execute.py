@@ -12,7 +12,7 @@ import contextlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ddbwizard.core.changes import ChangeLog
 from ddbwizard.core.deploy.changeset import Change, Plan, Planner
@@ -128,6 +128,10 @@ class Deployer:
         if stack is None:
             raise AwsError(f"Stack {stack_name} does not exist.")
         return _outputs(stack)
+
+    def deployed_template(self, stack_id: str) -> str | Mapping[str, Any] | None:
+        """The stack's deployed template (GetTemplate): text, or a decoded JSON object."""
+        return self.ops.cfn.template_body(stack_id)
 
     def state(self, stack_name: str, table: str | None = None) -> StackState:
         """The read-only decision: CREATE or UPDATE, and what must go first.

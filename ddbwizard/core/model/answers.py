@@ -32,6 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from ddbwizard.core.errors import AnswersError
 from ddbwizard.core.model import filters, limits
+from ddbwizard.core.model.alarms import Alarms, asks_nothing, topic_region_problem
 from ddbwizard.core.model.documents import (
     parse_document,
     read_document,
@@ -60,7 +61,7 @@ ANSWERS_VERSION = 1
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Aws(_Section):
@@ -303,12 +304,16 @@ class Answers(_Section):
     stream: Stream = Stream()
     mapping: MappingSettings = MappingSettings()
     function: Function = Function()
+    alarms: Alarms | None = None  # opt-in; None keeps it out of saved files and Metadata
     stack: Stack
 
     @model_validator(mode="before")
     @classmethod
     def _stack_name_from_table(cls, data: Any) -> Any:
-        """stack.name defaults from the table; without a usable table, its own error says so."""
+        """stack.name defaults from the table; without a usable table, its own error says so.
+        An alarms section that asks for nothing (every answer cleared in a wizard) is none."""
+        if isinstance(data, dict) and asks_nothing(data.get("alarms")):
+            data = {key: value for key, value in data.items() if key != "alarms"}
         if not isinstance(data, dict) or not isinstance(data.get("stack", {}), dict):
             return data
         stack = data.get("stack", {})
@@ -421,6 +426,9 @@ def cross_field_problems(answers: Answers) -> list[str]:
             f"mapping.filter_kms_key_arn: the key is in {key_region}; the stream is in {region} "
             "(Lambda uses a key of the mapping's region)"
         )
+    topic_problem = topic_region_problem(answers.alarms, region)
+    if topic_problem:
+        problems.append(topic_problem)
     problems.extend(_mapping_tag_count_problems(answers))
     partition_problem = _bucket_partition_problem(answers, region)
     if partition_problem:

@@ -8,13 +8,14 @@ rules for files, prompts and the TUI), so a question only knows how to read text
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 from ddbwizard.core.errors import AnswersError
-from ddbwizard.core.model import limits
+from ddbwizard.core.model import alarms, limits
 from ddbwizard.core.model.answers import Answers, answers_from_data, default_stack_name
 from ddbwizard.core.model.documents import JsonProblem, strict_json
 
@@ -39,6 +40,7 @@ STEP_TITLES: dict[StepId, str] = {
     "deploy": "Deploy",
     "done": "Done",
 }
+NO_DESTINATION, CREATE_QUEUE = "none", "create"  # on-failure: the words that are not an ARN
 Kind = Literal["int", "bool", "choice", "text", "patterns", "destination", "tags", "arn", "path"]
 
 
@@ -64,6 +66,7 @@ class Question:
     advanced: bool = False
     hint: str = ""
     resets: tuple[str, ...] = ()  # answers that fall back to their default when they no longer fit
+    optional: bool = False  # an "int" that may be left empty (no value)
 
     @property
     def section(self) -> str:
@@ -77,7 +80,7 @@ class Question:
         """The value this question has in `answers` (the default when never asked)."""
         value: Any = answers
         for part in self.id.split("."):
-            value = getattr(value, part)
+            value = None if value is None else getattr(value, part)  # an absent section
         return value
 
     def options(self, answers: Answers) -> tuple[Choice, ...]:
@@ -88,7 +91,7 @@ class Question:
         if self.kind == "patterns":
             return json.dumps([json.loads(p) for p in value], ensure_ascii=False) if value else ""
         if self.kind == "destination":
-            return "" if value is None else (value.arn or "create")
+            return "" if value is None else (value.arn or CREATE_QUEUE)
         if self.kind == "bool":
             return "true" if value else "false"
         if self.kind == "tags":
@@ -99,6 +102,8 @@ class Question:
         """Text as typed -> the value the answers file holds; raises AnswerProblem."""
         text = raw.strip()
         if self.kind == "int":
+            if self.optional and (not text or text.lower() == "none"):
+                return None
             try:
                 return int(text)
             except ValueError:
@@ -116,9 +121,9 @@ class Question:
         if self.kind in ("arn", "path"):  # optional: empty (or "none") is no value
             return None if not text or text.lower() == "none" else text
         if self.kind == "destination":
-            if not text or text.lower() == "none":
+            if not text or text.lower() == NO_DESTINATION:
                 return None
-            return {"create_queue": True} if text.lower() == "create" else {"arn": text}
+            return {"create_queue": True} if text.lower() == CREATE_QUEUE else {"arn": text}
         return text
 
     def apply(self, answers: Answers, value: Any) -> Answers:
@@ -131,11 +136,8 @@ class Question:
                     raise
                 return answers.with_values({self.id: value, **dict.fromkeys(self.resets)})
         except AnswersError as exc:
-            mine = [p for p in exc.problems if p.startswith(self.id)]
-            reason = (mine or exc.problems)[0]
-            raise AnswerProblem(
-                reason[len(self.id) + 2 :] if reason.startswith(f"{self.id}: ") else reason
-            ) from None
+            mine = [p for p in exc.problems if _field_of(_path_of(p)) == self.id]
+            raise AnswerProblem(labelled((mine or exc.problems)[0], self)) from None
 
 
 def _range(hint: str) -> str:
@@ -185,6 +187,42 @@ def _int(
 ) -> Question:
     return Question(id_, prompt, help_, "int", step, advanced=advanced, hint=limit.hint)
 
+
+# The opt-in alarms (core.model.alarms): empty asks for none. Their period and evaluation
+# periods are kept at their defaults here (one minute, once); the answers file sets them.
+ALARM_QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "alarms.iterator_age_seconds",
+        "Alarm when the trigger is behind by more than (seconds)",
+        "A CloudWatch alarm on IteratorAge (Maximum, per minute): how old the newest record "
+        "the function got was. 1 to 86,400 s; empty: no such alarm.",
+        "int",
+        "mapping",
+        advanced=True,
+        hint=alarms.ITERATOR_AGE_SECONDS.hint,
+        optional=True,
+    ),
+    Question(
+        "alarms.errors",
+        "Alarm when the function fails this many times in a minute",
+        "A CloudWatch alarm on the function's Errors (Sum, per minute). Empty: no such alarm.",
+        "int",
+        "mapping",
+        advanced=True,
+        hint=alarms.ERRORS.hint,
+        optional=True,
+    ),
+    Question(
+        "alarms.topic_arn",
+        "SNS topic the alarms notify",
+        "A standard SNS topic in this region (arn:aws:sns:<region>:<account>:<topic>), told "
+        "when an alarm fires and when it is back to OK. Empty: the alarms only show in "
+        "CloudWatch.",
+        "arn",
+        "mapping",
+        advanced=True,
+    ),
+)
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
@@ -274,8 +312,8 @@ QUESTIONS: tuple[Question, ...] = (
         "mapping.on_failure",
         "On-failure destination",
         "Where records that exhausted their retries are described: a standard SQS queue or "
-        "SNS topic (or S3 bucket) in this region, or a new queue made by the stack. The "
-        "function's role may send to it and nothing else.",
+        "SNS topic in this region, an S3 bucket (each may be in another account), or a new "
+        "queue made by the stack. The function's role may send to it and nothing else.",
         "destination",
         "mapping",
         advanced=True,
@@ -335,6 +373,7 @@ QUESTIONS: tuple[Question, ...] = (
         "mapping",
         advanced=True,
     ),
+    *ALARM_QUESTIONS,
     Question(
         "stack.name",
         "Stack name",
@@ -438,3 +477,58 @@ def start_answers(table: str, **sections: Any) -> Answers:
     data: dict[str, Any] = {"table": {"name": table}, "stack": {"name": default_stack_name(table)}}
     data.update({k: v for k, v in sections.items() if v})
     return answers_from_data(data)
+
+
+# -- a model problem as a wizard shows it: the field's label, not its path ----------------
+# Fields of the answers file that no wizard question asks (a file, a flag or the table sets them).
+_OTHER_LABELS = {
+    "version": "Answers version",
+    "aws.profile": "Profile",
+    "aws.region": "Region",
+    "aws.endpoint_url": "Endpoint URL",
+    "table.name": "Table",
+    "stream.enable": "Enable the stream",
+    "stream.arn": "Stream ARN",
+    "stack.tags": "Stack tags",
+    "function.policy_statements": "Extra policy statements",
+}
+_ITEM = {"mapping.filter_patterns": "pattern", "function.policy_statements": "statement"}
+_PROBLEM_PATH = re.compile(
+    r"(?P<path>[a-z_]+(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*): (?P<text>.*)", re.DOTALL
+)
+_INDEX = re.compile(r"\[(?P<index>[0-9]+)\]")
+
+
+def _path_of(problem: str) -> str:
+    match = _PROBLEM_PATH.fullmatch(problem)
+    return "" if match is None else match["path"]
+
+
+def _field_of(path: str) -> str | None:
+    """The question id (or other field) a problem's path lies in: the longest that prefixes it."""
+    fields = [
+        f for f in (*BY_ID, *_OTHER_LABELS) if path == f or path.startswith((f + ".", f + "["))
+    ]
+    return max(fields, key=len, default=None)
+
+
+def _label(field: str) -> str:
+    """What the wizards call a field: its question's prompt (without the '?')."""
+    question = BY_ID.get(field)
+    return question.prompt.rstrip("?") if question else _OTHER_LABELS.get(field, field)
+
+
+def labelled(problem: str, own: Question | None = None) -> str:
+    """A problem of the model ('mapping.filter_patterns[0]: ...') as the wizards show it: the
+    field's label instead of its path ('Filter patterns (JSON), pattern 1: ...'), and next to
+    its own field (`own`) no label at all. The answers file's messages keep the path, since
+    that is what its reader edits."""
+    match = _PROBLEM_PATH.fullmatch(problem)
+    field = None if match is None else _field_of(match["path"])
+    if match is None or field is None:
+        return problem
+    index = _INDEX.match(match["path"][len(field) :])  # which pattern, statement...
+    part = "" if index is None else f"{_ITEM.get(field, 'item')} {int(index['index']) + 1}"
+    head = [part] if own is not None and own.id == field else [_label(field), part]
+    shown = ", ".join(h for h in head if h)
+    return f"{shown}: {match['text']}" if shown else match["text"]

@@ -16,6 +16,7 @@ from troposphere import (
     Tags,
     Template,
     awslambda,
+    cloudwatch,
     iam,
     logs,
     sqs,
@@ -24,7 +25,7 @@ from troposphere import (
 import ddbwizard
 from ddbwizard.core.errors import UsageError
 from ddbwizard.core.model import limits
-from ddbwizard.core.model.answers import Answers, Function, OnFailure
+from ddbwizard.core.model.answers import Answers, Function, MappingSettings, OnFailure
 from ddbwizard.core.template import handlers
 from ddbwizard.core.template.artifacts import ArtifactRef
 from ddbwizard.core.template.environment import function_environment
@@ -35,6 +36,7 @@ FAILURE_QUEUE_RETENTION_SECONDS = 1_209_600  # 14 days, the SQS maximum
 # Logical ids.
 LOG_GROUP, ROLE, FUNCTION = "EchoLogGroup", "EchoRole", "EchoFunction"
 MAPPING, QUEUE = "EchoMapping", "FailureQueue"
+ITERATOR_AGE_ALARM, ERRORS_ALARM = "IteratorAgeAlarm", "ErrorsAlarm"
 # Parameters of a packaged function's template built before its zip is uploaded (--export).
 CODE_BUCKET_PARAMETER, CODE_KEY_PARAMETER = "CodeS3Bucket", "CodeS3Key"
 
@@ -326,19 +328,74 @@ def _resources(
         TumblingWindowInSeconds=mapping.tumbling_window_seconds,
         **options,
     )
-    batches = f"up to {mapping.batch_size} records a batch, from {mapping.starting_position}"
-    state = "" if mapping.enabled else " (created disabled)"
-    found.append((esm, f"feeds the stream of {table} to the function, {batches}{state}"))
+    found.append((esm, f"feeds the stream of {table} to the function, {mapping_summary(mapping)}"))
+    found.extend(_alarms(answers))
+    return found
+
+
+def _alarms(answers: Answers) -> list[tuple[AWSObject, str]]:
+    """The opt-in CloudWatch alarms on the function's IteratorAge (Maximum, in ms) and Errors
+    (Sum), each notifying alarms.topic_arn when given (in alarm and back to OK)."""
+    alarms = answers.alarms
+    if alarms is None:
+        return []
+    actions = [alarms.topic_arn] if alarms.topic_arn else []
+    common: dict[str, Any] = {
+        "Namespace": "AWS/Lambda",
+        "Dimensions": [cloudwatch.MetricDimension(Name="FunctionName", Value=Ref(FUNCTION))],
+        "Period": alarms.period_seconds,
+        "EvaluationPeriods": alarms.evaluation_periods,
+        "TreatMissingData": "notBreaching",  # no batch, no data: nothing is behind or failing
+        "ActionsEnabled": bool(actions),
+    }
+    if actions:
+        common.update(AlarmActions=actions, OKActions=actions)
+    window = f"{alarms.evaluation_periods} period(s) of {alarms.period_seconds} s in a row"
+    found: list[tuple[AWSObject, str]] = []
+    if alarms.iterator_age_seconds is not None:
+        seconds = alarms.iterator_age_seconds
+        alarm = cloudwatch.Alarm(
+            ITERATOR_AGE_ALARM,
+            AlarmName=f"{answers.function_name}-iterator-age",
+            AlarmDescription=f"ddbwizard: the trigger of {answers.table.name} is more than "
+            f"{seconds} s behind its stream (IteratorAge Maximum, {window})",
+            MetricName="IteratorAge",
+            Statistic="Maximum",
+            Unit="Milliseconds",
+            Threshold=seconds * 1000,
+            ComparisonOperator="GreaterThanThreshold",
+            **common,
+        )
+        found.append((alarm, f"alarm when the trigger is over {seconds} s behind, {window}"))
+    if alarms.errors is not None:
+        alarm = cloudwatch.Alarm(
+            ERRORS_ALARM,
+            AlarmName=f"{answers.function_name}-errors",
+            AlarmDescription=f"ddbwizard: {answers.function_name} had {alarms.errors} or "
+            f"more errors (Errors Sum, {window})",
+            MetricName="Errors",
+            Statistic="Sum",
+            Threshold=alarms.errors,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            **common,
+        )
+        found.append((alarm, f"alarm on {alarms.errors} or more function errors, {window}"))
     return found
 
 
 def build_template(
-    answers: Answers, stream_arn: str, artifact: ArtifactRef | None = None
+    answers: Answers,
+    stream_arn: str,
+    artifact: ArtifactRef | None = None,
+    *,
+    with_mapping: bool = True,
 ) -> Template:
     """The stack: log group, role, function, event source mapping and an optional queue.
 
     A packaged function (function.code, or the Go echo) runs the zip `artifact` names; without
     one (an export before packaging) the template takes its bucket and key as parameters.
+    `with_mapping=False` leaves the mapping (and its output) out: the first of the two change
+    sets that replace it (core.deploy.replacement).
     """
     table = answers.table.name
     template = Template(
@@ -356,7 +413,8 @@ def build_template(
                 Parameter(name, Type="String", Description=f"S3 {text} of the function's zip")
             )
     for resource, _ in _resources(answers, stream_arn, artifact):
-        template.add_resource(resource)
+        if with_mapping or resource.title != MAPPING:
+            template.add_resource(resource)
     outputs = [
         ("FunctionName", Ref(FUNCTION), "Name of the echo Lambda function"),
         ("FunctionArn", GetAtt(FUNCTION, "Arn"), "ARN of the echo Lambda function"),
@@ -364,6 +422,8 @@ def build_template(
         ("EventSourceMappingId", Ref(MAPPING), "UUID of the event source mapping"),
         ("StreamArn", stream_arn, f"The stream of DynamoDB table {table} that is read"),
     ]
+    if not with_mapping:
+        outputs = [output for output in outputs if output[0] != "EventSourceMappingId"]
     if QUEUE in template.resources:
         outputs += [
             ("FailureQueueUrl", Ref(QUEUE), "URL of the queue receiving failed batches"),
@@ -371,6 +431,12 @@ def build_template(
         ]
     template.add_output([Output(name, Value=value, Description=d) for name, value, d in outputs])
     return template
+
+
+def mapping_properties(template: Template) -> dict[str, Any]:
+    """The mapping's Properties as the rendered template holds them ({} without a mapping)."""
+    resources: dict[str, Any] = document(template)["Resources"]
+    return dict(resources.get(MAPPING, {}).get("Properties", {}))
 
 
 def summarize(answers: Answers, stream_arn: str, artifact: ArtifactRef | None = None) -> Summary:
@@ -445,3 +511,41 @@ def render_checked(template: Template, fmt: Literal["yaml", "json"] = "yaml") ->
             "in the mapping and in the answers kept in the template's Metadata)",
         )
     return text
+
+
+def mapping_summary(mapping: MappingSettings) -> str:
+    """Every trigger option that is not AWS's default, in plain words (the review's line)."""
+    parts = [f"up to {mapping.batch_size} records a batch, from {mapping.starting_position}"]
+    if mapping.batching_window_seconds:
+        parts.append(f"batches gathered for up to {mapping.batching_window_seconds} s")
+    if mapping.parallelization_factor > 1:
+        parts.append(f"{mapping.parallelization_factor} batches at once per shard")
+    if mapping.filter_patterns:
+        count = len(mapping.filter_patterns)
+        parts.append(f"only records matching {count} filter pattern{'s' if count > 1 else ''}")
+    retries = mapping.max_retry_attempts
+    parts.append(
+        "a failing batch retried until its records expire"
+        if retries == -1
+        else f"a failing batch retried {retries} time{'' if retries == 1 else 's'}"
+    )
+    if mapping.max_record_age_seconds != -1:
+        parts.append(f"records older than {mapping.max_record_age_seconds} s skipped")
+    if mapping.bisect_on_error:
+        parts.append("a failing batch split in two")
+    if mapping.report_batch_item_failures:
+        parts.append("partial batch responses")
+    if mapping.on_failure is not None:
+        where = (
+            "a queue the stack creates"
+            if mapping.on_failure.create_queue
+            else (mapping.on_failure.arn or "")
+        )
+        parts.append(f"failed batches sent to {where}")
+    if mapping.tumbling_window_seconds:
+        parts.append(f"a {mapping.tumbling_window_seconds} s tumbling window")
+    if mapping.metrics:
+        parts.append("event count metrics")
+    if not mapping.enabled:
+        parts.append("created disabled")
+    return "; ".join(parts)

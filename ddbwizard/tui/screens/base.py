@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ddbwizard.core import StepId
@@ -19,10 +20,14 @@ if TYPE_CHECKING:
     from ddbwizard.tui.app import WizardApp
 
 
+MIN_SIZE = (80, 24)  # every step is laid out for this size and up
+
+
 class StepScreen(Screen[None]):
     """A wizard step; subclasses yield their widgets from `body`."""
 
     STEP: ClassVar[StepId]
+    COMPACT_FOOTER: ClassVar[bool] = False  # a step with many keys: one space between them
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),
@@ -33,9 +38,29 @@ class StepScreen(Screen[None]):
         return cast("WizardApp", self.app)
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="too-small")
         yield StepsBar(self.STEP)
         yield from self.body()
-        yield Footer()
+        yield Footer(compact=self.COMPACT_FOOTER)
+
+    def on_mount(self) -> None:
+        self.check_size()
+
+    @on(events.Resize)
+    def _resized(self) -> None:
+        self.check_size()
+
+    def check_size(self) -> None:
+        """A terminal smaller than MIN_SIZE says so on every step, until it is big enough."""
+        width, height = self.app.size
+        banner = self.query_one("#too-small", Static)
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        banner.display = small
+        if small:
+            banner.update(
+                f"The terminal is {width}x{height}; ddbwizard needs {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
+                "Enlarge the window (or run ddbwizard --plain)."
+            )
 
     def body(self) -> ComposeResult:
         yield from ()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -20,6 +22,11 @@ CONNECT_PROBLEMS = (CredentialsError, AwsConfigError, EndpointUnreachable)
 
 class ConnectScreen(StepScreen):
     STEP = "connect"
+    # ctrl+l, not l: l is text in the Profile and Region fields, ctrl+l works from any field.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *StepScreen.BINDINGS,
+        Binding("ctrl+l", "local", "Emulator", priority=True),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,7 +56,7 @@ class ConnectScreen(StepScreen):
             yield Static("", id="identity")
             with Vertical(id="problem", classes="problem-box"):
                 yield Static("", id="problem-text")
-                yield Button("Use the embedded emulator instead (l)", id="local", compact=True)
+                yield Button("Use the embedded emulator instead (ctrl+l)", id="local", compact=True)
             with Horizontal(classes="buttons"):
                 # One button: "Connect" until connected with what the fields say, then "Next".
                 yield Button("Next", variant="primary", id="next", compact=True, disabled=True)
@@ -64,6 +71,7 @@ class ConnectScreen(StepScreen):
 
     def start(self, local: bool) -> None:
         self.query_one("#problem").display = False
+        self.refresh_bindings()
         self.query_one("#identity", Static).update("Checking who you are (sts:GetCallerIdentity)…")
         self.query_one("#next", Button).disabled = True
         self.stale = False
@@ -150,9 +158,10 @@ class ConnectScreen(StepScreen):
     def can_go_on(self) -> bool | None:
         return True if self.stale or self.wizard.state.connection is not None else None
 
-    def key_l(self) -> None:
-        if self.query_one("#problem").display:
-            self.action_local()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "local":  # offered once connecting failed
+            return bool(self.query("#problem") and self.query_one("#problem").display)
+        return super().check_action(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(

@@ -18,7 +18,7 @@ from ddbwizard.core import ConfirmationRequired, Declined, DeployFailed, Deploym
 from ddbwizard.tui import messages
 from ddbwizard.tui.reporter import TuiReporter
 from ddbwizard.tui.screens.base import StepScreen
-from ddbwizard.tui.widgets.text import joined, outside
+from ddbwizard.tui.widgets.text import error_text, joined, outside
 
 ACTION_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red"}
 
@@ -212,8 +212,11 @@ class DeployScreen(StepScreen):
         if group == "deploy" and isinstance(error, DeployFailed):
             self._fail(str(error), replace=error.status == "ROLLBACK_COMPLETE")
             return True
-        if group in ("plan", "deploy"):
+        if group in ("plan", "deploy"):  # the dialog says it; the screen keeps it
+            self._fail(error_text(error), replace=False)
             self._status("Stopped. Escape goes back to the review.")
+            if not self.query_one("#changes", DataTable).row_count:
+                self.query_one("#changes").display = False
         return False
 
     def _fail(self, text: str, replace: bool) -> None:

@@ -6,16 +6,20 @@ shown inert and never parsed as markup.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
 
 from ddbwizard.tui.widgets.text import outside
+
+if TYPE_CHECKING:
+    from ddbwizard.core import Resumable
 
 KEYS = """\
 [b]Everywhere[/]
@@ -27,10 +31,12 @@ KEYS = """\
 
 [b]Table[/]   / filter (then every key is text) · enter choose · ctrl+r refresh
 [b]Stream[/]  c copy the stream ARN
-[b]Review[/]  t YAML/JSON · e export the template · s save the answers
+[b]Review[/]  t YAML/JSON · e export the template (asks where) · s save answers
 [b]Deploy[/]  enter deploy · d delete and retry (failed stack)
         escape or quit deletes a change set that was not deployed
-[b]Done[/]    c copy the selected output · w write a demo item (--local)"""
+[b]Done[/]    1-4 tabs: logs, outputs, stack events, health · w demo item
+        logs: / filter · p pretty JSON · space pause/follow
+        c copy an output · r check the health now"""
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -110,4 +116,39 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(KEYS, classes="dialog-body")
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ResumeModal(ModalScreen["Resumable | None"]):
+    """Start from an answers file an earlier run saved here, or from the defaults."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "fresh", "Start fresh")]
+
+    def __init__(self, found: list[Resumable]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Start from an answers file?", classes="dialog-title")
+            yield Static(
+                "These were saved here by earlier runs. The wizard starts from the one you "
+                "choose (every step still asks); saving over it asks first.",
+                classes="dialog-body",
+            )
+            options = [
+                Option(outside(entry.title), id=str(n), disabled=entry.answers is None)
+                for n, entry in enumerate(self.found)
+            ]
+            yield OptionList(*options, Option("Start fresh (the defaults)", id="fresh"))
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        chosen = event.option.id
+        self.dismiss(None if chosen in (None, "fresh") else self.found[int(chosen)])
+
+    def action_fresh(self) -> None:
         self.dismiss(None)

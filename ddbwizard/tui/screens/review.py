@@ -6,7 +6,7 @@ the path and the reason; every answer is kept and a folder field lets the user t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -15,16 +15,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, HorizontalScroll, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from ddbwizard import core
-from ddbwizard.core import DdbWizardError, inert, write_atomic
+from ddbwizard.core import DdbWizardError, inert, labelled, log_view, write_atomic
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
-from ddbwizard.tui.widgets.text import joined, outside
+from ddbwizard.tui.screens.modals import ConfirmModal
+from ddbwizard.tui.widgets.text import bulleted, joined, outside, stacked
 
-Write = Literal["save", "export", "next"]
+Write = Literal["save", "next"]
 # What writing a file may raise: OSError, or the domain error write_atomic turns it into.
 WRITE_PROBLEMS = (OSError, DdbWizardError)
 
@@ -58,6 +59,9 @@ class ReviewScreen(StepScreen):
             yield Static("", id="try-title", classes="section-title")
             yield Static("", id="try-it")
             yield Static("", id="command", classes="result-box")
+            with Horizontal(id="export-row", classes="row"):
+                yield Label("Export to", classes="field-label")
+                yield Input(placeholder="the template file to write", id="export-path")
             with Horizontal(id="folder-row", classes="row"):
                 yield Label("Folder", classes="field-label")
                 yield Input(
@@ -67,17 +71,18 @@ class ReviewScreen(StepScreen):
                     select_on_focus=False,
                 )
             yield Static("", id="template-title", classes="section-title")
-            yield Static("", id="template")
+            with HorizontalScroll(id="template-box"):
+                yield Static("", id="template")
             with Horizontal(classes="buttons"):
                 yield Button("Deploy", variant="primary", id="next", disabled=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#folder-row").display = False
+        self.query_one("#export-row").display = False
         self.build()
 
     def _folder(self) -> Path:
-        folder = self.wizard.answers_dir
-        return Path(folder) if folder is not None else Path.cwd()
+        return self.wizard.folder
 
     def answers_file(self) -> Path:
         return core.answers_path(self.wizard.answers, self._folder())
@@ -91,14 +96,25 @@ class ReviewScreen(StepScreen):
         self.review = message.review
         summary = message.review.summary
         answers = self.wizard.answers
-        lines = [Text.assemble(("Stack", "bold"), f" {inert(answers.stack.name)} creates:")]
-        lines += [outside(f"  • {rid} ({kind}): {why}") for rid, kind, why in summary.resources]
-        lines.append(Text("The function's role may:", "bold"))
-        lines += [outside(f"  • {sentence}") for sentence in summary.policy]
-        lines += [outside(f"⚠ {w}", "yellow") for w in answers.warnings()]
+        warnings = [outside(labelled(w), "yellow") for w in answers.warnings()]
+        notes = []
         if self.wizard.state.stream is None:
-            lines.append(outside(f"ⓘ {core.placeholder_note(answers)}", "cyan"))
-        self.query_one("#summary", Static).update(joined(lines))
+            notes.append(outside(core.placeholder_note(answers), "cyan"))
+        self.query_one("#summary", Static).update(
+            stacked(
+                Text.assemble(("Stack", "bold"), f" {inert(answers.stack.name)} creates:"),
+                bulleted(
+                    [
+                        Text.assemble((inert(rid), "bold"), f" ({inert(kind)}): {inert(why)}")
+                        for rid, kind, why in summary.resources
+                    ]
+                ),
+                Text("The function's role may:", "bold"),
+                bulleted([outside(sentence) for sentence in summary.policy]),
+                bulleted(warnings, "⚠"),
+                bulleted(notes, "ⓘ"),
+            )
+        )
         self._show_command(saved=False)
         self._show_template()
         self.query_one("#next", Button).disabled = False
@@ -148,10 +164,12 @@ class ReviewScreen(StepScreen):
         ]
         if trial.invocation is None:
             lines.append(Text("No record passes the filters: Lambda would not invoke it."))
-        else:
-            lines.append(Text("The echo logs:", "bold"))
-            lines += [outside(f"  {line}") for line in trial.invocation.logged]
-        self.query_one("#try-it", Static).update(joined(lines))
+            self.query_one("#try-it", Static).update(joined(lines))
+            return
+        logged = [outside(log_view(line).summary) for line in trial.invocation.logged]
+        self.query_one("#try-it", Static).update(
+            stacked(joined(lines), Text("The echo logs (one line each):", "bold"), bulleted(logged))
+        )
 
     def _show_command(self, saved: bool) -> None:
         path = self.answers_file()
@@ -174,11 +192,11 @@ class ReviewScreen(StepScreen):
             f"{'JSON' if self.fmt == 'yaml' else 'YAML'}"
         )
         self.query_one("#template", Static).update(
-            Syntax(
+            Syntax(  # never wrapped (that breaks YAML's indentation): the box scrolls sideways
                 inert(text, multiline=True),  # names and patterns in it come from outside
                 self.fmt,
                 theme="ansi_dark",
-                word_wrap=True,
+                word_wrap=False,
                 background_color="default",
             )
         )
@@ -188,46 +206,94 @@ class ReviewScreen(StepScreen):
         self._show_template()
 
     def action_export(self) -> None:
+        """Ask where (the folder and file name filled in), then write on Enter."""
         if self.review is None:
             return
-        path = self._folder() / f"{self.wizard.answers.stack.name}.template.{self.fmt}"
-        try:
-            write_atomic(path, self.review.text(self.fmt))
-        except WRITE_PROBLEMS as error:
-            self._refused("export", path, error)
-            return
-        self._written()
-        self.notify(inert(path), title="Template exported", markup=False)
+        box = self.query_one("#export-path", Input)
+        box.value = str(self._folder() / f"{self.wizard.answers.stack.name}.template.{self.fmt}")
+        self.query_one("#export-row").display = True
+        box.focus()
+        box.cursor_position = len(box.value)
 
-    def save(self, retry: Write = "save") -> Path | None:
-        """Write the answers file; None (and a notification) when the OS refuses."""
-        path = self.answers_file()
+    @on(Input.Submitted, "#export-path")
+    def _export_to(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.review is None:
+            return
+        typed = event.value.strip()
+        if not typed:
+            self.notify("Type the file to write the template to", severity="warning")
+            return
+        path = Path(typed).expanduser()
+        fmt: Literal["yaml", "json"] = "json" if path.suffix.lower() == ".json" else self.fmt
         try:
-            core.save_answers(self.wizard.answers, path)
+            write_atomic(path, self.review.text(fmt))
+        except WRITE_PROBLEMS as error:
+            self.notify(
+                inert(_refusal(path, error)), title="Could not export the template",
+                severity="error", markup=False,
+            )  # fmt: skip
+            return
+        self.query_one("#export-row").display = False
+        self.query_one("#next", Button).focus()
+        self.notify(inert(path), title=f"Template exported ({fmt.upper()})", markup=False)
+
+    def action_back(self) -> None:
+        """Escape closes an open export field first; else back one step."""
+        row = self.query_one("#export-row")
+        if row.display:
+            row.display = False
+            self.query_one("#next", Button).focus()
+            return
+        super().action_back()
+
+    def save(self, retry: Write = "save", then: Callable[[Path], object] | None = None) -> None:
+        """Write the answers file, then call `then`. A file there that says something else
+        (a tuned answers file) is replaced only after the user agrees; a write the OS refuses
+        is a notification and a folder field."""
+        path = self.answers_file()
+        answers = self.wizard.answers
+        saved = self.wizard.state.saved  # ours, or agreed to be replaced
+        if path not in saved and core.holds_other_answers(path, answers):
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    saved.add(path)
+                    self.save(retry, then)
+                    return
+                self.retry = retry
+                self._ask_folder(f"{path.name} was kept. Type another folder and press Enter.")
+
+            question = (
+                f"{path} already exists and holds other answers. Replace it with these? "
+                "(Keep it to choose another folder.)"
+            )
+            self.app.push_screen(ConfirmModal(question, yes="Replace", no="Keep it"), answered)
+            return
+        try:
+            core.save_answers(answers, path, local=self.wizard.connection.local)
         except WRITE_PROBLEMS as error:
             self._refused(retry, path, error)
-            return None
+            return
+        saved.add(path)  # what is there now is ours
+        self.wizard.state.last_saved = path
         self._written()
         self._show_command(saved=True)
-        return path
+        if then is not None:
+            then(path)
 
     def action_save(self) -> None:
-        path = self.save()
-        if path is not None:
-            self.notify(inert(path), title="Answers saved", markup=False)
+        self.save(then=lambda path: self.notify(inert(path), title="Answers saved", markup=False))
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
         if self.review is None:
             return
-        if self.save("next") is not None:
-            self.wizard.next_step(self.STEP)
+        self.save("next", then=lambda _path: self.wizard.next_step(self.STEP))
 
     # -- a write the OS refused: say why, keep every answer, offer another folder -----------
     def _refused(self, retry: Write, path: Path, error: OSError | DdbWizardError) -> None:
-        title = (
-            "Could not export the template" if retry == "export" else "Could not save the answers"
-        )
+        title = "Could not save the answers"
         self.notify(
             inert(
                 f"{_refusal(path, error)}\n"
@@ -240,6 +306,11 @@ class ReviewScreen(StepScreen):
             markup=False,
         )
         self.retry = retry
+        self._ask_folder()
+
+    def _ask_folder(self, note: str = "") -> None:
+        if note:
+            self.notify(inert(note), markup=False)
         self.query_one("#folder-row").display = True
         box = self.query_one("#folder", Input)
         box.value = str(self._folder())
@@ -262,9 +333,7 @@ class ReviewScreen(StepScreen):
         self.wizard.answers_dir = Path(folder).expanduser()
         self._show_command(saved=False)
         retry, self.retry = self.retry, None
-        if retry == "export":
-            self.action_export()
-        elif retry == "next":
+        if retry == "next":
             self.action_next()
         else:
             self.action_save()

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from ddbwizard.core import TableInfo, inert, no_tables_error, start_answers
+from ddbwizard.core import TableInfo, inert, no_tables_error, start_from
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.text import outside
@@ -22,11 +22,21 @@ COLUMNS = ("Table", "Stream", "View type", "Items", "Status")
 # Fixed widths (the table name's grows with the names): cells update without re-measuring.
 WIDTHS = {"Stream": 6, "View type": 18, "Items": 11, "Status": 12}
 BATCH = 25  # DescribeTable answers per message
+# Screen columns the name cannot have: the fixed columns, every cell's padding, the borders
+# and the scrollbar. A longer name is cut with an ellipsis (the full name: the status line).
+NOT_NAME = sum(WIDTHS.values()) + 2 * len(COLUMNS) + 6
+MIN_NAME = 12
 
 
-def _row(name: str, info: TableInfo | None) -> tuple[str | Text, ...]:
-    """The cells of one table; what AWS said (name, view type, status) is drawn inert."""
+def name_width(screen_width: int) -> int:
+    return max(MIN_NAME, screen_width - NOT_NAME)
+
+
+def _row(name: str, info: TableInfo | None, width: int) -> tuple[str | Text, ...]:
+    """The cells of one table; what AWS said (name, view type, status) is drawn inert, the
+    name cut to `width` cells."""
     shown = outside(name)
+    shown.truncate(width, overflow="ellipsis")
     if info is None:
         return (shown, Text("…", "dim"), "", "", Text("loading", "dim"))
     if info.error:
@@ -56,6 +66,7 @@ class TableScreen(StepScreen):
         self.infos: dict[str, TableInfo] = {}
         self.first_page_shown = threading.Event()
         self.loaded: int | None = None  # how many tables the last listing found, once done
+        self.name_width = MIN_NAME
 
     def body(self) -> ComposeResult:
         with Vertical(classes="step-body"):
@@ -67,6 +78,7 @@ class TableScreen(StepScreen):
             yield Static("", id="tables-status", classes="status-line")
 
     def on_mount(self) -> None:
+        self.name_width = name_width(self.app.size.width)
         table = self.query_one(DataTable)
         for column in COLUMNS:
             table.add_column(column, key=column, width=WIDTHS.get(column))
@@ -80,26 +92,34 @@ class TableScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="tables", exit_on_error=False)
     def load(self) -> None:
-        """Names page by page first (the list shows at once), then their details in list
-        order, so the rows on screen are described first."""
+        """The first page of names (the list shows at once) and its details (the rows on
+        screen), then the other pages, then their details, in list order."""
         aws = self.wizard.connection.aws
-        names: list[str] = []
+        pages = aws.iter_table_name_pages()
         self.first_page_shown.clear()
-        for page in aws.iter_table_name_pages():
-            names.extend(page)
+        first = next(pages, [])
+        self.post_message(messages.TableNames(first))
+        # Let the first screenful paint before more rows and the describe threads compete
+        # with it (Textual paints when its queue is idle).
+        self.first_page_shown.wait(timeout=1.0)
+        self._describe(first)
+        rest: list[str] = []
+        for page in pages:
+            rest.extend(page)
             self.post_message(messages.TableNames(page))
-            # Let the first screenful paint before more rows and the describe threads compete
-            # with it (Textual paints when its queue is idle).
-            self.first_page_shown.wait(timeout=1.0)
+        self._describe(rest)
+        self.post_message(messages.TablesLoaded(len(first) + len(rest)))
+
+    def _describe(self, names: list[str]) -> None:
+        """DescribeTable of each name (on the load worker's thread), to the screen in batches."""
         batch: list[TableInfo] = []
-        for info in aws.describe_tables(names):
+        for info in self.wizard.connection.aws.describe_tables(names):
             batch.append(info)
             if len(batch) >= BATCH:
                 self.post_message(messages.TablesDescribed(batch))
                 batch = []
         if batch:
             self.post_message(messages.TablesDescribed(batch))
-        self.post_message(messages.TablesLoaded(len(names)))
 
     def on_table_names(self, message: messages.TableNames) -> None:
         self.names.extend(message.names)
@@ -112,7 +132,8 @@ class TableScreen(StepScreen):
         for info in message.infos:
             self.infos[info.name] = info
             if info.name in table.rows:
-                for column, value in zip(COLUMNS[1:], _row(info.name, info)[1:], strict=True):
+                cells = _row(info.name, info, self.name_width)[1:]
+                for column, value in zip(COLUMNS[1:], cells, strict=True):
                     table.update_cell(info.name, column, value)
 
     def on_tables_loaded(self, message: messages.TablesLoaded) -> None:
@@ -120,7 +141,12 @@ class TableScreen(StepScreen):
         self._show_count()
 
     def _show_count(self) -> None:
-        """How many tables there are, or how many match the filter (none: says so)."""
+        """How many tables there are, or how many match the filter (none: says so); while
+        a name cut short is highlighted, that name whole."""
+        cut = self._cut_name()
+        if cut is not None:
+            self._status(Text.assemble(("Table ", "bold"), outside(cut)))
+            return
         if self.loaded is None:
             return
         identity = self.wizard.connection.identity
@@ -166,11 +192,31 @@ class TableScreen(StepScreen):
         table = self.query_one(DataTable)
         for name in names:
             if text in name.lower():
-                table.add_row(*_row(name, self.infos.get(name)), key=name)
+                table.add_row(*_row(name, self.infos.get(name), self.name_width), key=name)
         self.refresh_bindings()  # ctrl+n: disabled while no row is shown
 
     def can_go_on(self) -> bool | None:
         return True if self.query_one(DataTable).row_count else None
+
+    def on_resize(self) -> None:
+        width = name_width(self.app.size.width)
+        if width != self.name_width:
+            self.name_width = width
+            self._render_rows()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_count()
+
+    def _cut_name(self) -> str | None:
+        """The highlighted row's name, if it is cut short in the list."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if name is not None and outside(name).cell_len > self.name_width:
+            return name
+        return None
 
     @on(Input.Changed, "#filter")
     def _filtered(self) -> None:
@@ -227,7 +273,8 @@ class TableScreen(StepScreen):
             return
         app = self.wizard
         if app.state.answers is None or app.answers.table.name != name:
-            app.answers = start_answers(name, aws=app.connection.answers_aws())
+            # the resumed answers file's, when it is this table's; else the defaults
+            app.answers = start_from(app.state.resume, name, aws=app.connection.answers_aws())
             app.state.stream = None
         if info.view_type:
             app.answers = app.answers.with_values({"stream.view_type": info.view_type})

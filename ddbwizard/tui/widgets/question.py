@@ -16,8 +16,6 @@ from textual.widgets.option_list import Option
 from ddbwizard.core import AnswerProblem, Answers, Choice, Question
 from ddbwizard.tui.widgets.text import outside
 
-NO_DESTINATION = "none"
-CREATE_QUEUE = "create"
 # A yes/no answer as words (a Switch shows no state in text, and Enter toggled it unseen).
 YES_NO: list[tuple[str | Text, str]] = [("Yes", "true"), ("No", "false")]
 
@@ -95,15 +93,6 @@ class QuestionField(Vertical):
             return Select(
                 self._select_options(), value=self._key(current), allow_blank=False, compact=True
             )
-        if q.kind == "destination":
-            text = q.as_text(current) or NO_DESTINATION
-            targets: list[tuple[str | Text, str]] = [
-                ("No destination", NO_DESTINATION),
-                ("Create a queue in the stack", CREATE_QUEUE),
-            ]
-            if text not in (NO_DESTINATION, CREATE_QUEUE):
-                targets.append((outside(text), text))  # an ARN: shown inert
-            return Select(targets, value=text, allow_blank=False, compact=True)
         if q.kind == "patterns":
             # Tab and shift+Tab move between fields, as in every other field.
             return TextArea(q.as_text(current), soft_wrap=True, tab_behavior="focus", compact=True)
@@ -147,21 +136,6 @@ class QuestionField(Vertical):
                 select.set_options(self._select_options())
             select.value = self._key(current)
 
-    def set_destinations(self, arns: list[str]) -> None:
-        select: Select[str] = self.query_one(Select)
-        current = select.value
-        options: list[tuple[str | Text, str]] = [
-            ("No destination", NO_DESTINATION),
-            ("Create a queue in the stack", CREATE_QUEUE),
-        ]
-        options += [(outside(arn), arn) for arn in arns]  # AWS's queues and topics: inert
-        if isinstance(current, str) and current not in {v for _, v in options}:
-            options.append((outside(current), current))
-        with self.prevent(Select.Changed):
-            select.set_options(options)
-            if isinstance(current, str):
-                select.value = current
-
     # -- edits ------------------------------------------------------------------------
     def _parsed(self, raw: str) -> None:
         try:
@@ -184,7 +158,7 @@ class QuestionField(Vertical):
     @on(Select.Changed)
     def _select(self, event: Select.Changed) -> None:
         event.stop()
-        if self.question.kind in ("destination", "bool"):
+        if self.question.kind == "bool":
             self._parsed(str(event.value))
             return
         for choice in self._choices:

@@ -7,9 +7,11 @@ vanishes). It goes in as a `rich.text.Text`, its control characters shown as esc
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
-from ddbwizard.core import inert
+from ddbwizard.core import DdbWizardError, inert, redact
 
 
 def outside(text: object, style: str = "", *, multiline: bool = False) -> Text:
@@ -20,3 +22,26 @@ def outside(text: object, style: str = "", *, multiline: bool = False) -> Text:
 def joined(lines: list[Text]) -> Text:
     """Lines of Text as one Text, one line each."""
     return Text("\n").join(lines)
+
+
+def error_text(error: BaseException) -> str:
+    """A failure as the error dialog and the screens word it: ours as written, anything
+    else with its type (URL credentials redacted in both)."""
+    if isinstance(error, DdbWizardError):
+        return str(error)
+    return redact(f"{type(error).__name__}: {error}")
+
+
+def bulleted(items: list[Text], bullet: str = "•") -> Table:
+    """A list whose wrapped lines stay indented under their first word (not at column 1)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=len(bullet) + 1, justify="right", no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")  # a long ARN breaks, never ends in "…"
+    for item in items:
+        grid.add_row(bullet, item)
+    return grid
+
+
+def stacked(*parts: RenderableType) -> Group:
+    """Renderables one under the other (Text, bulleted lists)."""
+    return Group(*parts)

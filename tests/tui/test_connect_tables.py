@@ -1,0 +1,92 @@
+"""The Connect and Table steps as a person meets them (issue 11, items 16 and 21)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, DataTable, Input, Static
+
+from ddbwizard.core.aws.errors import CredentialsError
+from ddbwizard.core.aws.values import TableInfo
+from ddbwizard.core.engine import Connection
+from ddbwizard.tui.app import make_app
+from ddbwizard.tui.screens.connect import ConnectScreen
+from ddbwizard.tui.screens.tables import TableScreen
+from tests.helpers.drive import until
+from tests.helpers.tui_fakes import FakeAws, fake_app
+
+LONG = "t" * 200 + "-end-of-a-255-character-name-" + "x" * 26
+assert len(LONG) == 255
+
+
+def _no_credentials_then_local(fake: Connection):  # type: ignore[no-untyped-def]
+    def connect(
+        profile: str | None, region: str | None, endpoint: str | None, local: bool, **_: object
+    ) -> Connection:
+        if local:
+            return fake
+        raise CredentialsError("No AWS credentials found", "run `aws configure`")
+
+    return connect
+
+
+async def test_the_emulator_key_works_from_the_region_field_and_types_nothing() -> None:
+    fake = Connection(FakeAws(), FakeAws().identity())  # type: ignore[arg-type]
+    app = make_app(region="eu-west-1", connect=_no_credentials_then_local(fake))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ConnectScreen)
+        await until(pilot, lambda: screen.query_one("#problem").display)
+        hint = str(screen.query_one("#local", Button).label)
+        assert "ctrl+l" in hint
+        region = screen.query_one("#region", Input)
+        region.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: app.state.connection is fake)
+        assert region.value == "eu-west-1"  # nothing typed into the field
+
+
+async def test_typing_l_in_the_region_field_is_text() -> None:
+    fake = Connection(FakeAws(), FakeAws().identity())  # type: ignore[arg-type]
+    app = make_app(region="eu-west-", connect=_no_credentials_then_local(fake))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.query_one("#problem").display)
+        region = screen.query_one("#region", Input)
+        region.focus()
+        region.cursor_position = len(region.value)
+        await pilot.press("l")
+        await pilot.pause()
+        assert region.value == "eu-west-l"
+        assert app.state.connection is None  # l did not start the emulator
+
+
+async def test_a_255_character_name_keeps_the_other_columns_on_screen(tmp_path: Path) -> None:
+    aws = FakeAws()
+    aws.tables = {
+        LONG: TableInfo(LONG, "ACTIVE", False, None, None, 5, 100, "PAY_PER_REQUEST"),
+        **aws.tables,
+    }
+    app = fake_app(aws, answers_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.state.connection is not None)
+        await until(pilot, lambda: not app.screen.query_one("#next", Button).disabled)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, TableScreen) and len(app.screen.infos) == 4
+        )
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        widths = [column.get_render_width(table) for column in table.columns.values()]
+        assert sum(widths) <= table.size.width  # every column fits: Status is on screen
+        shown = table.get_cell(LONG, "Table")
+        assert str(shown).endswith("…")
+        assert len(str(shown)) < 40
+        status = screen.query_one("#tables-status", Static)
+        table.move_cursor(row=table.get_row_index(LONG))
+        await pilot.pause()
+        assert LONG in str(status.render())  # the full name, while its row is highlighted
+        table.move_cursor(row=table.get_row_index("orders"))
+        await pilot.pause()
+        assert "tables in account" in str(status.render())
