@@ -7,8 +7,9 @@ log events into the Done screen's tail.
   Review, the deploy confirmed, Done, `w` (a demo item) and its echo line on the log view;
 - idle_ms / flood_ms: f1 (help) and escape (close it), key press to the paint that shows it,
   on the idle Done screen and while EVENTS log events arrive in the tail;
-- shown: events the tail had taken when the flood ended; flood_mib: peak RSS by then;
-  before_flood_mib: RSS just before the events were written.
+- shown: events the view keeps when the flood ended; flood_mib: peak RSS by then;
+  before_flood_mib / written_mib: RSS just before and just after the events were written
+  (the difference is moto's own copy, which a real log group does not cost the TUI).
 The events are written straight into moto's logs backend (the emulator runs in this
 process), 10,000 a batch, as the echo function would write them.
 """
@@ -134,6 +135,7 @@ async def run(events: int) -> dict[str, Any]:
         group = app.state.outcome.outputs["LogGroupName"]
         result["before_flood_mib"] = _status_mib("VmRSS")
         _flood(group, events)
+        result["written_mib"] = _status_mib("VmRSS")  # moto's own copy of the events
         flood: list[float] = []
         for _ in range(5):
             flood += await _key_latencies(app, pilot, paints)
@@ -191,11 +193,12 @@ def bench_flow(runs: int, quick: bool = False) -> list[Result]:
             note="key press to the paint showing it; events written into moto's logs backend",
         ),
         Result(
-            f"log tail: RSS growth over {events:,} events",
-            Series("peak RSS - RSS before", [g["flood_mib"] - g["before_flood_mib"] for g in got]),
+            f"log tail: RSS growth over {events:,} events, less moto's copy",
+            Series("peak RSS - RSS once written", [g["flood_mib"] - g["written_mib"] for g in got]),
             unit="MiB",
             target="< 50 MiB",
             check=lambda r: r.subject.high < 50,
-            note=f"the view keeps {shown} events; includes moto's own copy of the events",
+            note=f"the view keeps {shown} events; moto's copy: "
+            f"{got[-1]['written_mib'] - got[-1]['before_flood_mib']:.0f} MiB",
         ),
     ]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from ddbwizard.core import LOOK_BACK_MS, Follow, Reporter, StackEvent, follow_logs, inert
+from ddbwizard.core import Reporter, StackEvent, inert
 
 if TYPE_CHECKING:
     from ddbwizard.core import Aws, LogLine
@@ -100,6 +100,8 @@ def follow(
     def lines(new: list[LogLine]) -> None:
         for line in new:
             out(inert(line.message, multiline=True))
+
+    from ddbwizard.core import LOOK_BACK_MS, Follow, follow_logs  # boto3: not on --export's path
 
     since_ms = int(time.time() * 1000) - LOOK_BACK_MS
     sink = Follow(lines=lines, notice=reporter.info)

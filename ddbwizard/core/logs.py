@@ -31,7 +31,7 @@ class LogTail:
 
     def __init__(self, aws: Aws, group: str, since_ms: int) -> None:
         self._aws, self._group, self._since = aws, group, since_ms
-        self._seen: set[str] = set()
+        self._seen: dict[str, int] = {}  # event id -> its timestamp, since `_since` only
 
     def poll(self) -> list[LogLine]:
         fresh: list[LogLine] = []
@@ -41,13 +41,15 @@ class LogTail:
             for line in lines:
                 key = line.event_id or f"{line.timestamp_ms}:{line.stream}:{line.message}"
                 if key not in self._seen:
-                    self._seen.add(key)
+                    self._seen[key] = line.timestamp_ms
                     fresh.append(line)
             if not token:
                 break
         if fresh:
-            # Keep re-reading the last millisecond: events can share it.
+            # Keep re-reading the last millisecond: events can share it. An event older than
+            # that is never returned again, so its id is forgotten: memory stays flat.
             self._since = max(self._since, *(line.timestamp_ms for line in fresh))
+            self._seen = {k: ms for k, ms in self._seen.items() if ms >= self._since}
         return sorted(fresh, key=lambda line: line.timestamp_ms)
 
 

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ddbwizard.core import (
         CheckReport,
         Connection,
+        DeployedTrigger,
         Deployment,
         LogLine,
         MappingInfo,
@@ -148,3 +149,18 @@ class HealthRead(Message):
     """A check of the deployed trigger (core.check_trigger): the Done screen's Health tab."""
 
     report: CheckReport
+
+
+@dataclass
+class TriggersFound(Message):
+    """The region's ddbwizard stacks, by table (one DescribeStacks listing)."""
+
+    triggers: dict[str, list[DeployedTrigger]]
+
+
+@dataclass
+class TriggerVerdict(Message):
+    """A deployed trigger's health in one word (OK, drift, failing, behind, ...)."""
+
+    table: str
+    verdict: str

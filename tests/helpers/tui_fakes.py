@@ -38,6 +38,16 @@ def _tables() -> dict[str, TableInfo]:
 
 
 @dataclass
+class FakeCloudFormation:
+    """The region's stacks, as core.deployed lists them."""
+
+    listed: list[dict[str, Any]]
+
+    def stacks(self) -> Iterator[dict[str, Any]]:
+        yield from self.listed
+
+
+@dataclass
 class FakeAws:
     """The facade's surface the TUI and resolve_stream use; `delay` makes every call slow."""
 
@@ -48,10 +58,14 @@ class FakeAws:
     tables: dict[str, TableInfo] = field(default_factory=_tables)
     enabled: list[tuple[str, str]] = field(default_factory=list)
     items: list[tuple[str, Any]] = field(default_factory=list)
+    stacks: list[dict[str, Any]] = field(default_factory=list)  # DescribeStacks' answer
 
     def _wait(self) -> None:
         if self.delay:
             time.sleep(self.delay)
+
+    def cloudformation(self) -> FakeCloudFormation:
+        return FakeCloudFormation(self.stacks)
 
     def identity(self) -> Identity:
         self._wait()

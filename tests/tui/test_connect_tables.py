@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, DataTable, Input, Static
+import pytest
+from textual.widgets import Button, DataTable, Input, OptionList, Static
 
 from ddbwizard.core.aws.errors import CredentialsError
 from ddbwizard.core.aws.values import TableInfo
@@ -90,3 +91,47 @@ async def test_a_255_character_name_keeps_the_other_columns_on_screen(tmp_path: 
         table.move_cursor(row=table.get_row_index("orders"))
         await pilot.pause()
         assert "tables in account" in str(status.render())
+
+
+async def test_a_table_with_a_ddbwizard_trigger_shows_its_health_and_offers_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: the list marks a table that already has a trigger (its health at a glance);
+    choosing it offers update, check, logs, destroy or a fresh start."""
+    from ddbwizard import core
+    from ddbwizard.core.model.limits import OWNER_TAG_KEY
+    from ddbwizard.tui.screens.stream import StreamScreen
+    from ddbwizard.tui.screens.trigger import TriggerModal
+
+    stack = {
+        "StackName": "orders-echo",
+        "StackStatus": "UPDATE_COMPLETE",
+        "Tags": [{"Key": OWNER_TAG_KEY, "Value": "orders"}],
+    }
+    monkeypatch.setattr(core, "trigger_verdict", lambda aws, trigger, commands: "drift")
+    app = fake_app(FakeAws(stacks=[stack]), answers_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.state.connection is not None)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TableScreen))
+        screen = app.screen
+        assert isinstance(screen, TableScreen)
+        rows = screen.query_one(DataTable)
+        await until(pilot, lambda: screen.verdicts.get("orders") == "drift")
+        assert str(rows.get_cell("orders", "Trigger")) == "drift"
+        assert str(rows.get_cell("customers", "Trigger")) == ""
+        await until(pilot, lambda: "orders" in screen.infos)
+        screen.choose("orders")
+        await until(pilot, lambda: isinstance(app.screen, TriggerModal))
+        options = app.screen.query_one(OptionList)
+        assert [str(options.get_option_at_index(n).prompt).split(":")[0] for n in range(5)] == [
+            "Update it",
+            "Check its health (read only, what --check reports)",
+            "Follow its logs (its outputs and trigger state too)",
+            "Destroy it",
+            "Start fresh",
+        ]
+        options.highlighted = 4  # start fresh: the wizard from the defaults
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, StreamScreen))
+        assert app.answers.table.name == "orders"

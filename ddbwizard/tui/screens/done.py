@@ -436,7 +436,11 @@ class DoneScreen(StepScreen):
         if self.query_one("#log-filter", Input).display:
             self.close_filter()
             return
-        self.wizard.restart_from("review")
+        steps = [getattr(screen, "STEP", None) for screen in self.app.screen_stack]
+        if "review" in steps:
+            self.wizard.restart_from("review")
+        else:  # opened from the table list (an existing trigger's logs): back to it
+            self.wizard.back()
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Copy output", "Copy the selected output value", self.action_copy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -13,14 +13,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from ddbwizard.core import TableInfo, inert, no_tables_error, start_from
+from ddbwizard.core import DdbWizardError, TableInfo, inert, no_tables_error, start_from
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
 from ddbwizard.tui.widgets.text import outside
 
-COLUMNS = ("Table", "Stream", "View type", "Items", "Status")
+if TYPE_CHECKING:
+    from ddbwizard.core import Answers, DeployedTrigger
+    from ddbwizard.tui.screens.trigger import TriggerChoice
+
+COLUMNS = ("Table", "Stream", "View type", "Items", "Status", "Trigger")
 # Fixed widths (the table name's grows with the names): cells update without re-measuring.
-WIDTHS = {"Stream": 6, "View type": 18, "Items": 11, "Status": 12}
+WIDTHS = {"Stream": 6, "View type": 18, "Items": 8, "Status": 10, "Trigger": 8}
+VERDICT_STYLE = {"OK": "green", "checking": "dim"}  # any other verdict is a problem: red
 BATCH = 25  # DescribeTable answers per message
 # Screen columns the name cannot have: the fixed columns, every cell's padding, the borders
 # and the scrollbar. A longer name is cut with an ellipsis (the full name: the status line).
@@ -32,19 +37,22 @@ def name_width(screen_width: int) -> int:
     return max(MIN_NAME, screen_width - NOT_NAME)
 
 
-def _row(name: str, info: TableInfo | None, width: int) -> tuple[str | Text, ...]:
+def _row(
+    name: str, info: TableInfo | None, width: int, verdict: str | None = None
+) -> tuple[str | Text, ...]:
     """The cells of one table; what AWS said (name, view type, status) is drawn inert, the
-    name cut to `width` cells."""
+    name cut to `width` cells; `verdict`: its ddbwizard trigger's health, if it has one."""
     shown = outside(name)
     shown.truncate(width, overflow="ellipsis")
+    trigger = "" if verdict is None else Text(verdict, VERDICT_STYLE.get(verdict, "red"))
     if info is None:
-        return (shown, Text("…", "dim"), "", "", Text("loading", "dim"))
+        return (shown, Text("…", "dim"), "", "", Text("loading", "dim"), trigger)
     if info.error:
-        return (shown, "?", "", "", Text("UNKNOWN", "red"))
+        return (shown, "?", "", "", Text("UNKNOWN", "red"), trigger)
     stream = Text("on", "green") if info.stream_enabled else Text("off", "yellow")
     items = "" if info.item_count is None else f"{info.item_count:,}"
     status = outside(info.status, "" if info.status == "ACTIVE" else "yellow")
-    return (shown, stream, outside(info.view_type or ""), items, status)
+    return (shown, stream, outside(info.view_type or ""), items, status, trigger)
 
 
 class TableScreen(StepScreen):
@@ -67,6 +75,8 @@ class TableScreen(StepScreen):
         self.first_page_shown = threading.Event()
         self.loaded: int | None = None  # how many tables the last listing found, once done
         self.name_width = MIN_NAME
+        self.triggers: dict[str, list[DeployedTrigger]] = {}  # ddbwizard's stacks, by table
+        self.verdicts: dict[str, str] = {}  # their health, by table
 
     def body(self) -> ComposeResult:
         with Vertical(classes="step-body"):
@@ -109,6 +119,52 @@ class TableScreen(StepScreen):
             self.post_message(messages.TableNames(page))
         self._describe(rest)
         self.post_message(messages.TablesLoaded(len(first) + len(rest)))
+        self.find_triggers()
+
+    @work(thread=True, exclusive=True, group="triggers", exit_on_error=False)
+    def find_triggers(self) -> None:
+        """The tables that have a ddbwizard trigger (one listing), then each one's health."""
+        from ddbwizard.core import Commands, answers_path, deployed_triggers, trigger_verdict
+
+        app = self.wizard
+        aws = app.connection.aws
+        triggers = deployed_triggers(aws)
+        self.post_message(messages.TriggersFound(triggers))
+        options = app.options
+        for table, found in triggers.items():
+            answers_file = answers_path(start_from(None, table), app.folder)
+            commands = Commands.of_run(
+                str(answers_file),
+                local=options.local,
+                endpoint_url=options.endpoint_url,
+                profile=options.profile,
+                region=options.region,
+            )
+            try:
+                verdict = trigger_verdict(aws, found[0], commands)
+            except DdbWizardError:
+                verdict = "unread"
+            self.post_message(messages.TriggerVerdict(table, verdict))
+
+    def recover(self, group: str, error: BaseException) -> bool:
+        if group == "triggers":  # the list works without: said in a toast
+            self.notify(inert(f"Existing triggers not read: {error}", multiline=True), markup=False)
+            return True
+        return False
+
+    def on_triggers_found(self, message: messages.TriggersFound) -> None:
+        self.triggers = message.triggers
+        for table in message.triggers:
+            self._set_verdict(table, "checking")
+
+    def on_trigger_verdict(self, message: messages.TriggerVerdict) -> None:
+        self._set_verdict(message.table, message.verdict)
+
+    def _set_verdict(self, table: str, verdict: str) -> None:
+        self.verdicts[table] = verdict
+        rows = self.query_one(DataTable)
+        if table in rows.rows:
+            rows.update_cell(table, "Trigger", Text(verdict, VERDICT_STYLE.get(verdict, "red")))
 
     def _describe(self, names: list[str]) -> None:
         """DescribeTable of each name (on the load worker's thread), to the screen in batches."""
@@ -132,7 +188,7 @@ class TableScreen(StepScreen):
         for info in message.infos:
             self.infos[info.name] = info
             if info.name in table.rows:
-                cells = _row(info.name, info, self.name_width)[1:]
+                cells = _row(info.name, info, self.name_width, self.verdicts.get(info.name))[1:]
                 for column, value in zip(COLUMNS[1:], cells, strict=True):
                     table.update_cell(info.name, column, value)
 
@@ -192,7 +248,10 @@ class TableScreen(StepScreen):
         table = self.query_one(DataTable)
         for name in names:
             if text in name.lower():
-                table.add_row(*_row(name, self.infos.get(name), self.name_width), key=name)
+                table.add_row(
+                    *_row(name, self.infos.get(name), self.name_width, self.verdicts.get(name)),
+                    key=name,
+                )
         self.refresh_bindings()  # ctrl+n: disabled while no row is shown
 
     def can_go_on(self) -> bool | None:
@@ -271,10 +330,38 @@ class TableScreen(StepScreen):
                 markup=False,
             )
             return
+        found = self.triggers.get(name)
+        if found:  # a ddbwizard trigger: update, check, logs, destroy, or start fresh
+            from ddbwizard.tui.screens.trigger import TriggerModal
+
+            self.app.push_screen(
+                TriggerModal(found[0]), lambda choice: self._trigger_chosen(info, choice)
+            )
+            return
+        self._start(info, self.wizard.state.resume)
+
+    def _trigger_chosen(self, info: TableInfo, choice: TriggerChoice | None) -> None:
         app = self.wizard
+        if choice is None:
+            return
+        if choice.kind == "destroyed":
+            self.notify(inert(f"Stack of {info.name} deleted"), markup=False)
+            self.action_refresh()
+        elif choice.kind == "logs" and choice.answers is not None:
+            app.answers, app.state.table, app.state.outcome = choice.answers, info, choice.outcome
+            app.state.stream = None
+            app.go("done")
+        else:  # update: from the deployed answers; fresh: the defaults
+            app.state.answers = None
+            self._start(info, choice.answers if choice.kind == "update" else None)
+
+    def _start(self, info: TableInfo, resume: Answers | None) -> None:
+        """On to the stream step with this table's answers: `resume`'s when they are this
+        table's (an answers file, a deployed stack), else the defaults."""
+        app = self.wizard
+        name = info.name
         if app.state.answers is None or app.answers.table.name != name:
-            # the resumed answers file's, when it is this table's; else the defaults
-            app.answers = start_from(app.state.resume, name, aws=app.connection.answers_aws())
+            app.answers = start_from(resume, name, aws=app.connection.answers_aws())
             app.state.stream = None
         if info.view_type:
             app.answers = app.answers.with_values({"stream.view_type": info.view_type})
