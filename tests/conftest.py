@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,10 @@ import pytest
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
+
+# The screens show times of day in the local zone: the snapshots are drawn in UTC on any machine.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -49,3 +49,66 @@ def test_stream_already_enabled_with_readers(snap_compare: Any, tmp_path: Any) -
     assert snap_compare(
         fake_app(answers_dir=tmp_path), terminal_size=(80, 24), run_before=run_before
     )
+
+
+def _behind_report() -> Any:
+    """A trigger falling behind, as check_trigger reports it from recorded-shape metrics:
+    IteratorAge rising over the hour to 9 minutes, 3 errors (the sparkline and the panel)."""
+    from datetime import timedelta
+
+    from ddbwizard.core.aws.health import Series
+    from ddbwizard.core.check import (
+        CheckProblem,
+        CheckReport,
+        MappingView,
+        Metrics,
+        StackView,
+        StreamView,
+    )
+    from tests.helpers.tui_fakes import ARN, T0
+
+    start = T0 - timedelta(hours=1)
+    ages = tuple((start + timedelta(minutes=5 * n), 45_000.0 * n) for n in range(12))
+    metrics = Metrics(
+        start,
+        T0,
+        60,
+        (
+            Series("IteratorAge", "Maximum", ages),
+            Series("Errors", "Sum", ((T0 - timedelta(minutes=3), 3.0),)),
+            Series("Invocations", "Sum", ((T0 - timedelta(minutes=3), 40.0),)),
+        ),
+    )
+    return CheckReport(
+        StackView("customers-echo", True, True, "UPDATE_COMPLETE", "customers"),
+        MappingView("m-1", "Enabled", "User action", "OK", ARN, None),
+        StreamView("customers", True, ARN, "ENABLED", ARN),
+        metrics,
+        problems=(
+            CheckProblem(
+                "iterator-age",
+                "IteratorAge reached 8 min 15 s (limit 5 min): records wait that long",
+                "Look for slow or failing batches: ddbwizard --answers F --logs",
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_health_panel_with_its_sparkline(
+    snap_compare: Any, tmp_path: Any, monkeypatch: Any, size: tuple[int, int]
+) -> None:
+    """Issue 12: the Done screen's Health tab (the panel --check prints), IteratorAge drawn."""
+    from ddbwizard import core
+
+    monkeypatch.chdir(tmp_path)
+    report = _behind_report()
+    monkeypatch.setattr(core, "check_trigger", lambda aws, answers, commands: report)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await drive_to(pilot, "done")
+        pilot.app.workers.cancel_group(pilot.app.screen, "logs")
+        await pilot.press("4")
+        await pilot.pause()
+
+    assert snap_compare(fake_app(), terminal_size=size, run_before=run_before)
