@@ -13,6 +13,7 @@ from ddbwizard.core import (
     STEPS,
     Answers,
     ChangeLog,
+    DdbWizardError,
     StepId,
     deployed_triggers,
     labelled,
@@ -139,7 +140,7 @@ class PlainWizard:
 
     def check_code(self, answers: Answers) -> Answers:
         """Your own code, checked as the packager will; asked again until it would package."""
-        from ddbwizard.core import BY_ID, DdbWizardError, describe_code
+        from ddbwizard.core import BY_ID, describe_code
 
         while True:
             try:
@@ -183,7 +184,10 @@ class PlainWizard:
             return aws.describe_table(name)
         self.reporter.info(f"Reading {len(names)} table(s) in {aws.region}")
         tables = {t.name: t for t in aws.describe_tables(names)}
-        self.triggers = deployed_triggers(aws)
+        try:  # the existing triggers are a help, not a need: a refusal is said and passed
+            self.triggers = deployed_triggers(aws)
+        except DdbWizardError as exc:
+            self.reporter.warn(f"Existing triggers not read: {exc.message}")
         options = [  # ListTables' order, as the TUI
             _table_option(tables[n], self.triggers.get(n, [])) for n in names
         ]
