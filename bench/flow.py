@@ -97,7 +97,7 @@ async def _key_latencies(app: Any, pilot: Any, paints: Paints) -> list[float]:
 def _flood(group: str, count: int) -> None:
     from moto.logs.models import logs_backends
 
-    from ddbwizard.local.emulator import LOCAL_ACCOUNT, LOCAL_REGION
+    from ddbwizard.local.demo import LOCAL_ACCOUNT, LOCAL_REGION
 
     backend = logs_backends[LOCAL_ACCOUNT][LOCAL_REGION]
     stream = "2026/12/01/[$LATEST]bench"

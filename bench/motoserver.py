@@ -111,7 +111,7 @@ def _serve(tables: int) -> None:
 
     from moto.server import ThreadedMotoServer
 
-    from ddbwizard.local.emulator import moto_behaves_like_aws
+    from ddbwizard.local.fixes import moto_behaves_like_aws
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -261,6 +261,10 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
         sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
         sys.stdout.flush()
         return 0
+    if args.local and not (args.export or args.test_filters or args.invoke_local):
+        from ddbwizard.local.emulator import start_early
+
+        start_early()  # the emulator boots on the other core while the front end loads
     if args.answers and args.test_filters:
         from ddbwizard.filtertest import run_test_filters
 

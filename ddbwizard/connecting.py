@@ -26,7 +26,9 @@ def open_connection(
     emulator = LocalEmulator().start()
     try:
         emulator.seed()
-        return connect(None, emulator.region, emulator.endpoint_url, emulator=emulator)
+        connection = connect(None, emulator.region, emulator.endpoint_url, emulator=emulator)
+        emulator.warm()  # a deploy's models load in the server's process from now on
+        return connection
     except BaseException:
         emulator.stop()
         raise

@@ -89,7 +89,8 @@ def follow(
     """
     poller = None
     if demo_table is not None:
-        from ddbwizard.local.emulator import LocalPoller, demo_item
+        from ddbwizard.local.demo import demo_item
+        from ddbwizard.local.poller import LocalPoller
 
         poller = LocalPoller(aws)
         poller.start()

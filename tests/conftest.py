@@ -97,7 +97,7 @@ def moto_server() -> Iterator[MotoServer]:
 
     from moto.server import ThreadedMotoServer
 
-    from ddbwizard.local.emulator import moto_behaves_like_aws
+    from ddbwizard.local.fixes import moto_behaves_like_aws
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from ddbwizard.core import StreamResolution, TableInfo
-    from ddbwizard.local.emulator import LocalPoller
+    from ddbwizard.local.poller import LocalPoller
 
 
 class ConnectFn(Protocol):
@@ -175,7 +175,7 @@ class WizardApp(App[int]):
     def local_poller(self) -> LocalPoller:
         """--local: the session's one stream poller (made on first use, not started)."""
         if self.state.poller is None:
-            from ddbwizard.local.emulator import LocalPoller
+            from ddbwizard.local.poller import LocalPoller
 
             self.state.poller = LocalPoller(self.connection.aws)
         return self.state.poller

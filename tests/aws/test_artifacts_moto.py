@@ -15,7 +15,7 @@ from ddbwizard.core.deploy.execute import Deployer
 from ddbwizard.core.errors import AwsError
 from ddbwizard.core.report import RecordingReporter
 from ddbwizard.core.template.artifacts import artifact_key
-from ddbwizard.local.emulator import moto_behaves_like_aws
+from ddbwizard.local.fixes import moto_behaves_like_aws
 
 # moto's CloudFormation skips the bucket policy (it has no model of it) and says so.
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS..S3..BucketPolicy:UserWarning")

@@ -116,7 +116,7 @@ def test_outputs_after_a_change_set_deploy(
 
 
 def test_the_emulator_fills_outputs_after_a_change_set_deploy(deployer: Deployer) -> None:
-    from ddbwizard.local.emulator import moto_behaves_like_aws
+    from ddbwizard.local.fixes import moto_behaves_like_aws
 
     with moto_behaves_like_aws():
         result = deployer.execute(deployer.plan(STACK, template(), TAGS))

@@ -18,13 +18,8 @@ from ddbwizard.core.failed import lambda_record
 from ddbwizard.core.model.filters import matches
 from ddbwizard.core.template.handlers import handler_source
 from ddbwizard.local.child import ChildRuntime, FunctionProcess, Invocation
-from ddbwizard.local.emulator import (
-    DEMO_STREAM_LABEL,
-    LocalEmulator,
-    demo_item,
-    demo_stream_arn,
-    require_moto,
-)
+from ddbwizard.local.demo import DEMO_STREAM_LABEL, demo_item, demo_stream_arn
+from ddbwizard.local.emulator import LocalEmulator, require_moto
 from ddbwizard.local.poller import LocalPoller, passes_filters
 from tests.helpers.moto_kit import create_function
 

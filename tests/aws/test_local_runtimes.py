@@ -33,7 +33,8 @@ from ddbwizard.core.template.handlers import (
 )
 from ddbwizard.local.child import ChildRuntime, FunctionProcess, RuntimeKind
 from ddbwizard.local.code import host_architecture
-from ddbwizard.local.emulator import LocalEmulator, demo_item, demo_stream_arn
+from ddbwizard.local.demo import demo_item, demo_stream_arn
+from ddbwizard.local.emulator import LocalEmulator
 from ddbwizard.local.poller import LocalPoller
 from tests.unit.test_echo_handlers import EVENT_FILES, load_event, run_py
 

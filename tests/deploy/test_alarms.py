@@ -12,7 +12,7 @@ import pytest
 from ddbwizard.core.errors import AnswersError
 from ddbwizard.core.model.answers import answers_from_data, json_schema
 from ddbwizard.core.template.build import build_template, document, grants, summarize
-from ddbwizard.local.emulator import moto_behaves_like_aws
+from ddbwizard.local.fixes import moto_behaves_like_aws
 from tests.helpers.fault_kit import CliResult, make_table, moto, write
 
 STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"

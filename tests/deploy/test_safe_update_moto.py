@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
-from ddbwizard.local.emulator import moto_behaves_like_aws
+from ddbwizard.local.fixes import moto_behaves_like_aws
 from tests.helpers.fault_kit import (
     REGION,
     Calls,

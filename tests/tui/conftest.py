@@ -16,7 +16,8 @@ from ddbwizard.core.engine import Connection
 def local_connect() -> Iterator[Callable[..., Connection]]:
     """A connect function for make_app: the embedded emulator, reset and freshly seeded."""
     from ddbwizard.core.aws.facade import Aws, make_session
-    from ddbwizard.local.emulator import LocalEmulator, configure_moto
+    from ddbwizard.local.emulator import LocalEmulator
+    from ddbwizard.local.server import configure_moto
 
     started: list[LocalEmulator] = []
 

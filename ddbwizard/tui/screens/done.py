@@ -420,7 +420,7 @@ class DoneScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def write_item(self) -> None:
-        from ddbwizard.local.emulator import demo_item
+        from ddbwizard.local.demo import demo_item
 
         table = self.wizard.answers.table.name
         self.wizard.connection.aws.put_item(table, demo_item(table))
