@@ -264,7 +264,9 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
     if args.local and not (args.export or args.test_filters or args.invoke_local):
         from ddbwizard.local.emulator import start_early
 
-        start_early()  # the emulator boots on the other core while the front end loads
+        # the emulator boots on the other core while the front end loads; an answers file
+        # deploys at once, so its server loads what a deploy needs right away
+        start_early(warm=bool(args.answers))
     if args.answers and args.test_filters:
         from ddbwizard.filtertest import run_test_filters
 

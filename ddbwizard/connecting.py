@@ -26,9 +26,7 @@ def open_connection(
     emulator = LocalEmulator().start()
     try:
         emulator.seed()
-        connection = connect(None, emulator.region, emulator.endpoint_url, emulator=emulator)
-        emulator.warm()  # a deploy's models load in the server's process from now on
-        return connection
+        return connect(None, emulator.region, emulator.endpoint_url, emulator=emulator)
     except BaseException:
         emulator.stop()
         raise

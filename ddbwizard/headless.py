@@ -84,7 +84,7 @@ def _dispatch(run: Run, connection: Connection) -> int:
     if run.args.destroy:
         return _destroy(run, aws)
     if run.args.logs and not run.args.local:
-        return _follow_logs(run, aws, write_demo_item=False)
+        return _follow_logs(run, connection, write_demo_item=False)
     if run.args.export:
         table = aws.describe_table(run.answers.table.name)
         if not table.latest_stream_arn or not table.stream_enabled:
@@ -99,7 +99,7 @@ def _dispatch(run: Run, connection: Connection) -> int:
 
         return check_connected(run.args, run.answers, connection)
     if run.args.logs and code == 0:
-        return _follow_logs(run, aws, write_demo_item=True)
+        return _follow_logs(run, connection, write_demo_item=True)
     return code
 
 
@@ -244,12 +244,12 @@ def _destroy(run: Run, aws: Aws) -> int:
     return 0
 
 
-def _follow_logs(run: Run, aws: Aws, write_demo_item: bool) -> int:
+def _follow_logs(run: Run, connection: Connection, write_demo_item: bool) -> int:
     """Follow the log group until Ctrl-C (exit 0); a missing group is waited for."""
     from ddbwizard.lines import follow
 
     demo = run.answers.table.name if run.args.local and write_demo_item else None
-    follow(aws, run.answers.log_group_name, run.reporter, _print_line, demo_table=demo)
+    follow(connection, run.answers.log_group_name, run.reporter, _print_line, demo_table=demo)
     return 0
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from ddbwizard.core import Reporter, StackEvent, inert
 
 if TYPE_CHECKING:
-    from ddbwizard.core import Aws, LogLine
+    from ddbwizard.core import Connection, LogLine
 
 _COLOURS = {"step": "1", "warn": "33", "fail": "31", "ok": "32", "dim": "2"}
 
@@ -73,7 +73,7 @@ class LineReporter:
 
 
 def follow(
-    aws: Aws,
+    connection: Connection,
     group: str,
     reporter: Reporter,
     out: Callable[[str], None],
@@ -87,7 +87,7 @@ def follow(
     `demo_table` (under --local): the emulator's stream poller plays the table's stream, and
     one demo item is written to it so an echo line follows.
     """
-    poller = None
+    aws, poller = connection.aws, None
     if demo_table is not None:
         from ddbwizard.local.demo import demo_item
         from ddbwizard.local.poller import LocalPoller
@@ -107,7 +107,9 @@ def follow(
     since_ms = int(time.time() * 1000) - LOOK_BACK_MS
     sink = Follow(lines=lines, notice=reporter.info)
     try:
-        follow_logs(aws, group, sink, since_ms=since_ms, pause=pause)
+        follow_logs(
+            aws, group, sink, since_ms=since_ms, interval=connection.poll_interval, pause=pause
+        )
     except KeyboardInterrupt:
         out("")  # the terminal echoed ^C on the current line
         reporter.info("Stopped following the logs.")

@@ -16,6 +16,7 @@ from ddbwizard.core.changes import ChangeLog
 from ddbwizard.core.errors import AnswersError, DdbWizardError, UsageError
 from ddbwizard.core.model.answers import Answers, dump_answers, load_answers
 from ddbwizard.core.model.documents import write_atomic
+from ddbwizard.core.model.limits import LOCAL_POLL_INTERVAL, LOG_POLL_INTERVAL
 from ddbwizard.core.report import Reporter
 from ddbwizard.core.text import redact
 
@@ -31,10 +32,13 @@ if TYPE_CHECKING:
 
 
 class Emulator(Protocol):
-    """What the engine needs of an embedded emulator (ddbwizard.local): where it answers, and stop."""
+    """What the engine needs of an embedded emulator (ddbwizard.local): where it answers, a
+    warm-up ahead of a deploy, and stop."""
 
     @property
     def endpoint_url(self) -> str: ...
+
+    def warm(self) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -51,6 +55,19 @@ class Connection:
     @property
     def local(self) -> bool:
         return self.emulator is not None
+
+    @property
+    def poll_interval(self) -> float:
+        """Seconds between the reads of a log tail (and --local's stream poller): AWS limits
+        FilterLogEvents per account and region; the emulator has no such quota."""
+        return LOCAL_POLL_INTERVAL if self.local else LOG_POLL_INTERVAL
+
+    def warm(self) -> None:
+        """Once the user is choosing (the table list is read): have the emulator load what
+        a deploy needs, in its own process, so the checks and the deploy do not wait for it.
+        Nothing on AWS."""
+        if self.emulator is not None:
+            self.emulator.warm()
 
     def where(self) -> str:
         """Which account and region, and through what (an endpoint's credentials redacted)."""

@@ -16,8 +16,10 @@ from ddbwizard.core.aws.errors import AwsCallError, EndpointUnreachable, Throttl
 from ddbwizard.core.aws.facade import Aws
 from ddbwizard.core.aws.values import LogLine
 from ddbwizard.core.errors import DdbWizardError
+from ddbwizard.core.model.limits import LOG_POLL_INTERVAL
 
 LOOK_BACK_MS = 3_600_000  # a new tail shows the last hour's events first
+POLL_EVENTS = 10_000  # one full FilterLogEvents page: a poll returns about this many at most
 RETRY_PAUSES = (2.0, 4.0, 8.0, 15.0, 30.0)  # after 1, 2, ... failed reads in a row; then 30 s
 
 LOGS_WAITING = "No log events yet; waiting for the function to run"
@@ -27,30 +29,47 @@ class LogTail:
     """Follows a log group: each `poll()` returns the events not seen before, oldest first.
 
     A missing log group (the function never ran) is simply empty; the caller keeps polling.
+    A burst costs about one page of memory: a poll stops after POLL_EVENTS events and the
+    next one goes on from FilterLogEvents' token; only the ids of the newest millisecond are
+    remembered (the next query reads that millisecond again: events can share it).
     """
 
     def __init__(self, aws: Aws, group: str, since_ms: int) -> None:
         self._aws, self._group, self._since = aws, group, since_ms
-        self._seen: dict[str, int] = {}  # event id -> its timestamp, since `_since` only
+        self._token: str | None = None  # the query under way, when a poll stopped inside it
+        self._newest = since_ms  # the newest timestamp the query under way has shown
+        self._at_newest: set[str] = set()  # ... and the ids of its events at that millisecond
+        self._seen: set[str] = set()  # ids of events at `_since` that were shown already
 
     def poll(self) -> list[LogLine]:
         fresh: list[LogLine] = []
-        token: str | None = None
         while True:
-            lines, token = self._aws.log_events(self._group, self._since, token)
-            for line in lines:
-                key = line.event_id or f"{line.timestamp_ms}:{line.stream}:{line.message}"
-                if key not in self._seen:
-                    self._seen[key] = line.timestamp_ms
-                    fresh.append(line)
-            if not token:
+            lines, self._token = self._aws.log_events(self._group, self._since, self._token)
+            fresh += [line for line in lines if self._is_new(line)]
+            if not self._token:
+                self._query_read()
                 break
-        if fresh:
-            # Keep re-reading the last millisecond: events can share it. An event older than
-            # that is never returned again, so its id is forgotten: memory stays flat.
-            self._since = max(self._since, *(line.timestamp_ms for line in fresh))
-            self._seen = {k: ms for k, ms in self._seen.items() if ms >= self._since}
+            if len(fresh) >= POLL_EVENTS:
+                break
         return sorted(fresh, key=lambda line: line.timestamp_ms)
+
+    def _is_new(self, line: LogLine) -> bool:
+        key = line.event_id or f"{line.timestamp_ms}:{line.stream}:{line.message}"
+        if line.timestamp_ms <= self._since and key in self._seen:
+            return False
+        if line.timestamp_ms > self._newest:
+            self._newest, self._at_newest = line.timestamp_ms, {key}
+        elif line.timestamp_ms == self._newest:
+            self._at_newest.add(key)
+        return True
+
+    def _query_read(self) -> None:
+        """The query is read to its end: the next one starts at its newest millisecond."""
+        if self._newest > self._since:
+            self._since, self._seen = self._newest, self._at_newest
+        else:
+            self._seen |= self._at_newest
+        self._at_newest = set()
 
 
 @dataclass(frozen=True)
@@ -69,7 +88,7 @@ def follow_logs(
     sink: Follow,
     *,
     since_ms: int,
-    interval: float = 1.0,
+    interval: float = LOG_POLL_INTERVAL,
     pause: Callable[[float], bool] | None = None,
 ) -> None:
     """Read `group` every `interval` seconds until `pause` (which waits) returns True, or

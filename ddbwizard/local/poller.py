@@ -35,6 +35,7 @@ from ddbwizard.core.aws.errors import error_code
 from ddbwizard.core.errors import DdbWizardError
 from ddbwizard.core.failed import lambda_record
 from ddbwizard.core.model import filters
+from ddbwizard.core.model.limits import LOCAL_POLL_INTERVAL
 from ddbwizard.local.child import ChildRuntime, FunctionProcess
 from ddbwizard.local.code import LocalCode
 from ddbwizard.local.runtime_api import FunctionError
@@ -118,7 +119,7 @@ class LocalPoller:
     the thread goes on.
     """
 
-    def __init__(self, aws: Aws, *, interval: float = 1.0) -> None:
+    def __init__(self, aws: Aws, *, interval: float = LOCAL_POLL_INTERVAL) -> None:
         self._aws = aws
         self._interval = interval
         self._positions: dict[str, dict[str, str]] = {}  # mapping uuid -> shard -> iterator

@@ -13,6 +13,7 @@ a deploy asks for them (~0.9 s of imports the first change set would otherwise w
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import logging
@@ -39,7 +40,11 @@ from ddbwizard.local.fixes import FIXES_OF, Fix
 
 SEED_PATH = "/_ddbwizard/seed"
 WARM_PATH = "/_ddbwizard/warm"
-WARMED = ("cloudformation",)  # what a deploy needs first; its models import every other one
+WARM_FLAG = "--warm"  # warm as soon as the server answers (a run that deploys at once)
+WARMED = (
+    "sts",
+    "cloudformation",
+)  # what a run asks first, then a deploy (its models import every other one)
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 
@@ -104,6 +109,35 @@ def seed() -> None:
     sns_backends[LOCAL_ACCOUNT][LOCAL_REGION].create_topic(ALERT_TOPIC)
 
 
+def share_region_lists() -> None:
+    """moto's EC2 models (which its CloudFormation imports) make three boto3 Sessions to list
+    regions, and each new Session reads botocore's endpoint data again: ~0.5 s of the warm-up.
+    The lists are the same for the life of this process, so they are read once."""
+    from boto3.session import Session
+
+    for name in ("get_available_regions", "get_available_partitions", "get_available_services"):
+        original = getattr(Session, name)
+
+        @functools.wraps(original)
+        def once(self: Session, *args: Any, _read: Any = original, **kwargs: Any) -> Any:
+            return list(_cached(_read, args, tuple(sorted(kwargs.items()))))
+
+        setattr(Session, name, once)
+
+
+@functools.cache
+def _cached(read: Callable[..., list[str]], args: tuple[Any, ...], kwargs: Any) -> tuple[str, ...]:
+    return tuple(read(_reader(), *args, **dict(kwargs)))
+
+
+@functools.cache
+def _reader() -> Any:
+    """The one Session that reads the endpoint data (its loader caches the file)."""
+    from boto3.session import Session
+
+    return Session()
+
+
 class Server:
     """moto's server (its WSGI dispatcher on werkzeug, threaded, as ThreadedMotoServer runs
     it) that applies a service's fixes (FIXES_OF) before the service answers its first
@@ -136,14 +170,21 @@ class Server:
     def _app(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if method == "POST" and path == SEED_PATH:
-            with self._seed_lock:
-                seed()
+            self.seed()
         elif method == "POST" and path == WARM_PATH:
             threading.Thread(target=self.warm, args=(WARMED,), daemon=True).start()
         else:
             return self._moto(environ, start_response)  # type: ignore[no-any-return]
         start_response("200 OK", [("Content-Type", "application/json")])
         return [b"{}"]
+
+    def seed(self) -> None:
+        with self._seed_lock:
+            seed()
+
+    def seed_and_warm(self) -> None:
+        self.seed()
+        self.warm(WARMED)
 
     def warm(self, services: Iterable[str]) -> None:
         """Load these services' models, urls and fixes now, outside moto's dispatcher lock
@@ -153,8 +194,11 @@ class Server:
             importlib.import_module(f"moto.{service}.urls")
 
     def _fix(self, service: str) -> None:
+        fixes = FIXES_OF.get(service, ())
+        if not fixes:  # not behind a warm-up that holds the lock for another service
+            return
         with self._fix_lock:
-            for fix in FIXES_OF.get(service, ()):
+            for fix in fixes:
                 if fix not in self._applied:
                     fix()  # for the life of this process: no undo needed
                     self._applied.add(fix)
@@ -164,20 +208,23 @@ class Server:
         return self._create_backend_app(service)
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     """Start, say where (one JSON line on stdout), serve until stdin closes."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     warnings.simplefilter("ignore")  # moto's "Tried to parse ..." notes: stderr is not read
     try:
+        share_region_lists()
         server = Server()
         configure_moto(server.url)
     except Exception as exc:  # the parent words it; this process has no terminal of its own
         print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
         return 1
     print(json.dumps({"url": server.url}), flush=True)
+    if WARM_FLAG in argv:  # the demo account first: the parent's seed then finds it made
+        threading.Thread(target=server.seed_and_warm, daemon=True).start()
     sys.stdin.buffer.read()  # EOF: the parent stopped us, or ended
     os._exit(0)  # nothing to save: moto's state ends with the emulator, as --local says
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -97,7 +97,7 @@ def existing_trigger(wizard: PlainWizard, trigger: DeployedTrigger) -> Answers |
             for line in health_lines(wizard, deployed):
                 wizard.prompter.say(line)
         elif choice == "logs":
-            follow(aws, deployed.log_group_name, wizard.reporter, wizard.prompter.say)
+            follow(connection, deployed.log_group_name, wizard.reporter, wizard.prompter.say)
         elif wizard.prompter.confirm(
             f"Delete stack {trigger.stack}? The table and its stream stay.", False
         ):

@@ -227,7 +227,7 @@ class Finish:
             else "",
         ):
             follow(
-                self.connection.aws,
+                self.connection,
                 self.answers.log_group_name,
                 self.wizard.reporter,
                 self.wizard.prompter.say,

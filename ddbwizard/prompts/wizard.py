@@ -184,6 +184,7 @@ class PlainWizard:
             return aws.describe_table(name)
         self.reporter.info(f"Reading {len(names)} table(s) in {aws.region}")
         tables = {t.name: t for t in aws.describe_tables(names)}
+        connection.warm()  # while the user chooses
         try:  # the existing triggers are a help, not a need: a refusal is said and passed
             self.triggers = deployed_triggers(aws)
         except DdbWizardError as exc:

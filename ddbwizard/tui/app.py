@@ -131,7 +131,7 @@ class WizardApp(App[int]):
         deploy: DeployFns | None = None,
         clock: Callable[[], float] = time.monotonic,
         now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
-        log_interval: float = 1.5,
+        log_interval: float | None = None,
         answers_dir: Any = None,
         changes: ChangeLog | None = None,
         resume: Answers | None = None,
@@ -143,7 +143,7 @@ class WizardApp(App[int]):
         self.deploy_fns = deploy or DeployFns()
         self.clock = clock
         self.now_ms = now_ms
-        self.log_interval = log_interval
+        self.log_interval = log_interval  # None: the connection's (core)
         self.answers_dir = answers_dir
         self.state = WizardState(resume=resume)
         self.asking_quit = False  # the quit confirmation is open

@@ -212,7 +212,7 @@ def test_demo_items_fit_every_demo_table(emulator: LocalEmulator) -> None:
 
 
 def test_require_moto_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "moto.server", None)
+    monkeypatch.setitem(sys.modules, "moto", None)
     with pytest.raises(UsageError) as caught:
         require_moto()
     assert str(caught.value) == "--local needs the emulator: pip install 'ddbwizard[local]'"

@@ -134,3 +134,34 @@ def test_events_of_one_poll_come_oldest_first_across_pages(
     follow_logs(aws, GROUP, sink, since_ms=0, pause=recorder.pause)
 
     assert [line.message for line in seen] == ["early", "late"]
+
+
+def test_a_burst_is_read_a_page_at_a_time_and_the_last_millisecond_again(
+    stubbed: tuple[Aws, Stubber], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ddbwizard.core import logs
+
+    aws, stubber = stubbed
+    monkeypatch.setattr(logs, "POLL_EVENTS", 1)  # a page's worth: here, one event
+    first = _events("a")
+    first["nextToken"] = "t1"
+    stubber.add_response("filter_log_events", first, {"logGroupName": GROUP, "startTime": 0})
+    second = _events("b", "c")  # at 1000 and 1001: c is the newest millisecond
+    second["events"][0]["eventId"] = "e-b"
+    second["events"][1]["eventId"] = "e-c"
+    stubber.add_response(
+        "filter_log_events", second, {"logGroupName": GROUP, "startTime": 0, "nextToken": "t1"}
+    )
+    again = {
+        "events": [
+            {"eventId": "e-c", "timestamp": 1_001, "logStreamName": "s", "message": "c"},
+            {"eventId": "e-d", "timestamp": 1_001, "logStreamName": "s", "message": "d"},
+        ]
+    }
+    stubber.add_response("filter_log_events", again, {"logGroupName": GROUP, "startTime": 1_001})
+    tail = logs.LogTail(aws, GROUP, 0)
+
+    polls = [[line.message for line in tail.poll()] for _ in range(3)]
+
+    assert polls == [["a"], ["b", "c"], ["d"]]  # c, read again at its millisecond, is not new
+    stubber.assert_no_pending_responses()

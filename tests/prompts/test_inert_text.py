@@ -7,7 +7,8 @@ from typing import Any, cast
 
 import pytest
 
-from ddbwizard.core.aws.values import LogLine
+from ddbwizard.core.aws.values import Identity, LogLine
+from ddbwizard.core.engine import Connection
 from ddbwizard.core.model.questions import start_answers
 from ddbwizard.lines import follow
 from ddbwizard.prompts.output import PromptReporter
@@ -40,7 +41,10 @@ def _follow(out: Any) -> str:
         raise KeyboardInterrupt  # the user ends the tail after the first poll
 
     follow(
-        cast(Any, LogsAws()),
+        Connection(
+            cast(Any, LogsAws()),
+            Identity("123456789012", "arn:aws:iam::123456789012:root", "eu-west-1"),
+        ),
         start_answers("customers").log_group_name,
         PromptReporter(stream=reporter_out, colour=False, spinner=False),
         out,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,47 @@ async def test_a_table_with_a_ddbwizard_trigger_shows_its_health_and_offers_what
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, StreamScreen))
         assert app.answers.table.name == "orders"
+
+
+@dataclass
+class CountingAws(FakeAws):
+    """FakeAws that records every table it is asked to describe."""
+
+    described: list[str] = field(default_factory=list)
+
+    def describe_tables(self, names: Iterable[str]) -> Iterator[TableInfo]:
+        for name in names:
+            self.described.append(name)
+            yield self.tables[name]
+
+
+async def test_only_the_rows_near_the_screen_are_described(tmp_path: Path) -> None:
+    """Issue 15: 2,000 tables are listed, but DescribeTable follows what is shown: the first
+    screenfuls, then the rows scrolled to; not every table in the region."""
+    aws = CountingAws()
+    aws.tables = {
+        f"t{n:04d}": TableInfo(f"t{n:04d}", "ACTIVE", False, None, None, n, 0, "PAY_PER_REQUEST")
+        for n in range(2000)
+    }
+    app = fake_app(aws, answers_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.state.connection is not None)
+        await until(pilot, lambda: not app.screen.query_one("#next", Button).disabled)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, TableScreen) and "t0000" in app.screen.infos
+        )
+        screen = app.screen
+        assert isinstance(screen, TableScreen)
+        table = screen.query_one(DataTable)
+        await until(pilot, lambda: screen.loaded == 2000)
+        assert table.row_count == 2000
+        assert len(set(aws.described)) < 100  # three screenfuls at most, of 2,000
+        assert str(table.get_cell("t0001", "Stream")) == "off"  # shown rows are described
+        assert str(table.get_cell("t1999", "Status")) == "loading"
+        table.focus()
+        await pilot.press("ctrl+end")
+        await until(pilot, lambda: "t1999" in screen.infos)
+        assert str(table.get_cell("t1999", "Status")) == "ACTIVE"
+        assert len(set(aws.described)) < 200
+        assert len(aws.described) == len(set(aws.described))  # none asked for twice

@@ -230,6 +230,11 @@ TEMPLATE_BODY_MAX_BYTES = 51_200
 
 # CloudWatch Logs: one event is at most 256 KB; the echo handler truncates above this.
 MAX_LOG_EVENT_BYTES = 262_144
+# FilterLogEvents is limited per account and region (its quota is in transactions per
+# second), so a tail reads once a second; the --local emulator has no quota.
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+LOG_POLL_INTERVAL = 1.0
+LOCAL_POLL_INTERVAL = 0.25
 
 # Names. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
 TABLE_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,255}")

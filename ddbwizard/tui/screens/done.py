@@ -351,7 +351,7 @@ class DoneScreen(StepScreen):
             group,
             sink,
             since_ms=app.now_ms() - LOOK_BACK_MS,
-            interval=app.log_interval,
+            interval=app.log_interval or app.connection.poll_interval,
             pause=pause,
         )
 
@@ -361,7 +361,7 @@ class DoneScreen(StepScreen):
 
     def on_log_lines(self, message: messages.LogLines) -> None:
         log = self.query_one("#logs", RichLog)
-        for line in message.lines:
+        for line in message.lines[-KEPT_EVENTS:]:  # the older ones would only be dropped
             view = log_view(line.message)
             self.kept.append((line, view))
             if self.paused:

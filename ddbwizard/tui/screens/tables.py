@@ -1,8 +1,7 @@
-"""Step 2: the region's tables, listed page by page and described as the answers come."""
+"""Step 2: the region's tables, listed page by page; the rows on screen described as they show."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -11,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from ddbwizard.core import DdbWizardError, TableInfo, inert, no_tables_error, start_from
@@ -31,6 +31,8 @@ BATCH = 25  # DescribeTable answers per message
 # and the scrollbar. A longer name is cut with an ellipsis (the full name: the status line).
 NOT_NAME = sum(WIDTHS.values()) + 2 * len(COLUMNS) + 6
 MIN_NAME = 12
+# The cells of a row not described yet: one set shared by every such row (10,000 tables).
+LOADING = (Text("…", "dim"), "", "", Text("loading", "dim"))
 
 
 def name_width(screen_width: int) -> int:
@@ -46,7 +48,7 @@ def _row(
     shown.truncate(width, overflow="ellipsis")
     trigger = "" if verdict is None else Text(verdict, VERDICT_STYLE.get(verdict, "red"))
     if info is None:
-        return (shown, Text("…", "dim"), "", "", Text("loading", "dim"), trigger)
+        return (shown, *LOADING, trigger)
     if info.error:
         return (shown, "?", "", "", Text("UNKNOWN", "red"), trigger)
     stream = Text("on", "green") if info.stream_enabled else Text("off", "yellow")
@@ -72,7 +74,7 @@ class TableScreen(StepScreen):
         super().__init__()
         self.names: list[str] = []
         self.infos: dict[str, TableInfo] = {}
-        self.first_page_shown = threading.Event()
+        self.asked: set[str] = set()  # names whose DescribeTable is asked for (describe_shown)
         self.loaded: int | None = None  # how many tables the last listing found, once done
         self.name_width = MIN_NAME
         self.triggers: dict[str, list[DeployedTrigger]] = {}  # ddbwizard's stacks, by table
@@ -92,34 +94,54 @@ class TableScreen(StepScreen):
         table = self.query_one(DataTable)
         for column in COLUMNS:
             table.add_column(column, key=column, width=WIDTHS.get(column))
+        self.watch(table, "scroll_y", lambda _: self.describe_shown(), init=False)
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.names, self.infos, self.loaded = [], {}, None
+        self.names, self.infos, self.asked, self.loaded = [], {}, set(), None
         self._status(Text(f"Listing tables in {inert(self.wizard.connection.identity.region)}…"))
         self._render_rows()
         self.load()
 
     @work(thread=True, exclusive=True, group="tables", exit_on_error=False)
     def load(self) -> None:
-        """The first page of names (the list shows at once) and its details (the rows on
-        screen), then the other pages, then their details, in list order."""
+        """Every page of names, in list order (the list shows with the first); the rows on
+        screen are described as they show (describe_shown), not the thousands scrolled past."""
         aws = self.wizard.connection.aws
-        pages = aws.iter_table_name_pages()
-        self.first_page_shown.clear()
-        first = next(pages, [])
-        self.post_message(messages.TableNames(first))
-        # Let the first screenful paint before more rows and the describe threads compete
-        # with it (Textual paints when its queue is idle).
-        self.first_page_shown.wait(timeout=1.0)
-        self._describe(first)
-        rest: list[str] = []
-        for page in pages:
-            rest.extend(page)
+        count = 0
+        for page in aws.iter_table_name_pages():
+            count += len(page)
             self.post_message(messages.TableNames(page))
-        self._describe(rest)
-        self.post_message(messages.TablesLoaded(len(first) + len(rest)))
+        self.post_message(messages.TablesLoaded(count))
+        self.wizard.connection.warm()  # while the user chooses
         self.find_triggers()
+
+    @work(thread=True, group="describe", exit_on_error=False)
+    def describe(self, names: list[str]) -> None:
+        """DescribeTable of each name, to the screen in batches."""
+        batch: list[TableInfo] = []
+        for info in self.wizard.connection.aws.describe_tables(names):
+            batch.append(info)
+            if len(batch) >= BATCH:
+                self.post_message(messages.TablesDescribed(batch))
+                batch = []
+        if batch:
+            self.post_message(messages.TablesDescribed(batch))
+
+    def describe_shown(self) -> None:
+        """Describe the rows on screen, and a screenful either side, that are not yet asked
+        for: memory and DescribeTable calls follow what is shown, not the table count."""
+        table = self.query_one(DataTable)
+        height = max(1, table.scrollable_content_region.height)
+        top = int(table.scroll_y)
+        wanted = []
+        for index in range(max(0, top - height), min(table.row_count, top + 2 * height)):
+            name = table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
+            if name is not None and name not in self.asked:
+                wanted.append(name)
+        if wanted:
+            self.asked.update(wanted)
+            self.describe(wanted)
 
     @work(thread=True, exclusive=True, group="triggers", exit_on_error=False)
     def find_triggers(self) -> None:
@@ -166,22 +188,11 @@ class TableScreen(StepScreen):
         if table in rows.rows:
             rows.update_cell(table, "Trigger", Text(verdict, VERDICT_STYLE.get(verdict, "red")))
 
-    def _describe(self, names: list[str]) -> None:
-        """DescribeTable of each name (on the load worker's thread), to the screen in batches."""
-        batch: list[TableInfo] = []
-        for info in self.wizard.connection.aws.describe_tables(names):
-            batch.append(info)
-            if len(batch) >= BATCH:
-                self.post_message(messages.TablesDescribed(batch))
-                batch = []
-        if batch:
-            self.post_message(messages.TablesDescribed(batch))
-
     def on_table_names(self, message: messages.TableNames) -> None:
         self.names.extend(message.names)
         self._status(f"{len(self.names)} tables; reading their streams…")
         self._add_rows(message.names)
-        self.call_after_refresh(self.first_page_shown.set)
+        self.call_after_refresh(self.describe_shown)  # once the screenful is painted
 
     def on_tables_described(self, message: messages.TablesDescribed) -> None:
         table = self.query_one(DataTable)
@@ -262,6 +273,7 @@ class TableScreen(StepScreen):
         if width != self.name_width:
             self.name_width = width
             self._render_rows()
+        self.call_after_refresh(self.describe_shown)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -281,6 +293,7 @@ class TableScreen(StepScreen):
     def _filtered(self) -> None:
         self._render_rows()
         self._show_count()
+        self.call_after_refresh(self.describe_shown)
 
     @on(Input.Submitted, "#filter")
     def _submitted(self) -> None:
