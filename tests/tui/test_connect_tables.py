@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Button, DataTable, Input, OptionList, Static
@@ -65,6 +66,14 @@ async def test_typing_l_in_the_region_field_is_text() -> None:
         assert app.state.connection is None  # l did not start the emulator
 
 
+async def _to_tables(app: Any, pilot: Any, described: Callable[[dict[str, Any]], bool]) -> None:
+    """From the connect step to the table step, until `described` holds of its infos."""
+    await until(pilot, lambda: app.state.connection is not None)
+    await until(pilot, lambda: not app.screen.query_one("#next", Button).disabled)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, TableScreen) and described(app.screen.infos))
+
+
 async def test_a_255_character_name_keeps_the_other_columns_on_screen(tmp_path: Path) -> None:
     aws = FakeAws()
     aws.tables = {
@@ -73,12 +82,7 @@ async def test_a_255_character_name_keeps_the_other_columns_on_screen(tmp_path: 
     }
     app = fake_app(aws, answers_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.state.connection is not None)
-        await until(pilot, lambda: not app.screen.query_one("#next", Button).disabled)
-        await pilot.press("enter")
-        await until(
-            pilot, lambda: isinstance(app.screen, TableScreen) and len(app.screen.infos) == 4
-        )
+        await _to_tables(app, pilot, lambda infos: len(infos) == 4)
         screen = app.screen
         table = screen.query_one(DataTable)
         widths = [column.get_render_width(table) for column in table.columns.values()]
@@ -161,12 +165,7 @@ async def test_only_the_rows_near_the_screen_are_described(tmp_path: Path) -> No
     }
     app = fake_app(aws, answers_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.state.connection is not None)
-        await until(pilot, lambda: not app.screen.query_one("#next", Button).disabled)
-        await pilot.press("enter")
-        await until(
-            pilot, lambda: isinstance(app.screen, TableScreen) and "t0000" in app.screen.infos
-        )
+        await _to_tables(app, pilot, lambda infos: "t0000" in infos)
         screen = app.screen
         assert isinstance(screen, TableScreen)
         table = screen.query_one(DataTable)
