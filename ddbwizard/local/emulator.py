@@ -156,8 +156,10 @@ class LocalEmulator:
 
     def warm(self) -> None:
         """Have the server load what a deploy needs (moto's CloudFormation) in the
-        background, now: the first DescribeStacks then does not wait ~0.6 s for its imports."""
-        self._post(WARM_PATH)
+        background, now: the first DescribeStacks then does not wait ~0.6 s for its imports.
+        Only a head start: a server that does not answer it loads them when first asked."""
+        with contextlib.suppress(OSError):  # urllib's errors are OSErrors
+            self._post(WARM_PATH)
 
     def _post(self, path: str) -> None:
         request = urllib.request.Request(f"{self.endpoint_url}{path}", data=b"{}", method="POST")
