@@ -220,7 +220,8 @@ def bench_flow(runs: int, quick: bool = False) -> list[Result]:
             Series("idle Done screen", idle),
             target="<= +50 ms",
             check=lambda r: r.excess is not None and r.excess <= 0.050,
-            note="key press to the paint showing it; PutLogEvents into the emulator meanwhile",
+            note=f"key press to the paint showing it, {len(flood)} presses (max in min..max); "
+            "PutLogEvents into the emulator meanwhile",
         ),
         Result(
             f"log tail: RSS growth over {events:,} events",

@@ -235,6 +235,9 @@ class SlowAws:
         self._wait()
         return Identity("111122223333", "arn:aws:iam::111122223333:user/dev", self.region)
 
+    def prepare_table_list(self) -> None:
+        """No botocore model to read ahead."""
+
     def iter_table_name_pages(self) -> Iterator[list[str]]:
         yield self.names[:30]  # the first page answers at once, so there is a list to move in
         self._wait()

@@ -262,7 +262,7 @@ def _run(args: argparse.Namespace, changes: ChangeLog) -> int:
         sys.stdout.flush()
         return 0
     if args.local and not (args.export or args.test_filters or args.invoke_local):
-        from ddbwizard.local.emulator import start_early
+        from ddbwizard.local.process import start_early
 
         # the emulator boots on the other core while the front end loads; an answers file
         # deploys at once, so its server loads what a deploy needs right away

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ddbwizard.core import Connection, connect
+from ddbwizard.core import Connection, connect, open_facade
 
 
 def open_connection(
@@ -23,10 +23,15 @@ def open_connection(
         return connect(profile, region, endpoint_url, fallback_region=fallback_region, slow=slow)
     from ddbwizard.local.emulator import LocalEmulator
 
-    emulator = LocalEmulator().start()
+    emulator = LocalEmulator().launch()  # its URL is known at once; it boots meanwhile
     try:
+        # the clients the first calls need are made while the server boots, not after it
+        aws = open_facade(None, emulator.region, emulator.endpoint_url)
+        aws.client("sts")
+        aws.prepare_table_list()
+        emulator.wait_ready()
         emulator.seed()
-        return connect(None, emulator.region, emulator.endpoint_url, emulator=emulator)
+        return Connection(aws, aws.identity(), emulator)
     except BaseException:
         emulator.stop()
         raise

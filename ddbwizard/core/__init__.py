@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         execute_deploy as execute_deploy,
         export_code as export_code,
         holds_other_answers as holds_other_answers,
+        open_facade as open_facade,
         placeholder_note as placeholder_note,
         placeholder_stream_arn as placeholder_stream_arn,
         plan_deploy as plan_deploy,
@@ -219,7 +220,7 @@ _HOME = {
     "ddbwizard.core.engine": (
         "Connection", "Deployment", "Emulator", "Outcome", "Preflight", "Prepared", "Review",
         "Code", "export_code", "review_code", "announce_plan", "answers_for_run", "prepare_deploy", "stage_code",
-        "answers_path", "holds_other_answers", "connect", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
+        "answers_path", "holds_other_answers", "connect", "open_facade", "destroy", "execute_deploy", "placeholder_note", "placeholder_stream_arn",
         "plan_deploy", "preflight", "repeat_command", "review", "save_answers", "unchanged",
         "repointed",
     ),

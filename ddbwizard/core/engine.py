@@ -106,10 +106,22 @@ def connect(
 ) -> Connection:
     """Open a session and confirm the identity (`emulator`: the --local server behind the
     endpoint; `slow`: told within seconds of a call that gets no answer)."""
+    aws = open_facade(profile, region, endpoint_url, fallback_region=fallback_region, slow=slow)
+    return Connection(aws, aws.identity(), emulator, profile)
+
+
+def open_facade(
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    *,
+    fallback_region: str | None = None,
+    slow: Callable[[str], object] | None = None,
+) -> Aws:
+    """The facade for a session, no call made yet (connect() then confirms who we are)."""
     from ddbwizard.core.aws.facade import Aws, make_session
 
-    aws = Aws(make_session(profile, region, fallback_region), endpoint_url, slow=slow)
-    return Connection(aws, aws.identity(), emulator, profile)
+    return Aws(make_session(profile, region, fallback_region), endpoint_url, slow=slow)
 
 
 @dataclass(frozen=True)

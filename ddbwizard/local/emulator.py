@@ -9,11 +9,9 @@ other core while the front end starts, and none of it stays in the front end's m
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import subprocess
-import sys
 import threading
 import urllib.request
 from types import TracebackType
@@ -21,7 +19,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ddbwizard.core.errors import UsageError
 from ddbwizard.local.demo import LOCAL_REGION
-from ddbwizard.local.server import SEED_PATH, WARM_FLAG, WARM_PATH
+from ddbwizard.local.process import ENV, moto_found, take
+from ddbwizard.local.server import SEED_PATH, WARM_PATH
 
 if TYPE_CHECKING:  # boto3 and the facade load with the first session, not with this module
     import boto3
@@ -32,46 +31,11 @@ START_TIMEOUT = 60.0  # seconds for the server process to answer (a cold disk ca
 STOP_TIMEOUT = 5.0
 MOTO_HINT = "pip install 'ddbwizard[local]'"
 
-_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": None,
-    "AWS_SECURITY_TOKEN": None,
-    "AWS_PROFILE": None,
-    "AWS_DEFAULT_PROFILE": None,
-    "AWS_DEFAULT_REGION": LOCAL_REGION,
-    "AWS_REGION": LOCAL_REGION,
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-}
-
-
-# start_early's process, until the next start() takes it
-_early: list[subprocess.Popen[bytes]] = []
-
-
-def start_early(warm: bool = False) -> None:
-    """Start the server process now, before the front end's own imports: it boots on the
-    other core meanwhile, and the next LocalEmulator.start() takes it. One not taken ends
-    with this process (its stdin closes). Without moto, nothing: start() says so.
-
-    `warm`: a run that deploys at once (an answers file): the server loads what a deploy
-    needs as soon as it answers, while this process is still starting.
-    """
-    if not _early and _moto_found():
-        _early.append(_spawn(warm))
-
 
 def require_moto() -> None:
     """Fail with the install command when the optional emulator dependency is missing."""
-    if not _moto_found():
+    if not moto_found():
         raise UsageError(f"--local needs the emulator: {MOTO_HINT}")
-
-
-def _moto_found() -> bool:
-    try:
-        return importlib.util.find_spec("moto") is not None  # "moto.server" would import moto
-    except (ImportError, ValueError):
-        return False
 
 
 class LocalEmulator:
@@ -85,6 +49,7 @@ class LocalEmulator:
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
         self._url: str | None = None
+        self._warmed = False
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -98,20 +63,41 @@ class LocalEmulator:
         return self._url
 
     def start(self) -> LocalEmulator:
+        """launch(), then wait until the server answers."""
+        self.launch()
+        self.wait_ready()
+        return self
+
+    def launch(self) -> LocalEmulator:
+        """Start the server process (or take start_early's) and set the environment; its URL
+        is known at once, and a request waits until it answers. wait_ready() says whether
+        it started."""
         require_moto()
-        self._saved_env = {key: os.environ.get(key) for key in _ENV}
-        for key, value in _ENV.items():
+        self._saved_env = {key: os.environ.get(key) for key in ENV}
+        for key, value in ENV.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
         try:
-            self._process = _early.pop() if _early else _spawn()
-            self._url = _ready(self._process)
+            server = take()
+        except OSError as exc:  # no loopback socket, no process: said, not a traceback
+            self.stop()
+            raise UsageError(
+                f"The embedded emulator (moto) did not start: {exc}", MOTO_HINT
+            ) from None
+        self._process, self._url = server.process, server.url
+        return self
+
+    def wait_ready(self) -> None:
+        """Until the server answers; its error (or its silence) raised, and it stopped."""
+        if self._process is None:
+            raise RuntimeError("the emulator is not running: call launch() first")
+        try:
+            _ready(self._process)
         except BaseException:
             self.stop()
             raise
-        return self
 
     def stop(self) -> None:
         process, self._process = self._process, None
@@ -157,7 +143,10 @@ class LocalEmulator:
     def warm(self) -> None:
         """Have the server load what a deploy needs (moto's CloudFormation) in the
         background, now: the first DescribeStacks then does not wait ~0.6 s for its imports.
-        Only a head start: a server that does not answer it loads them when first asked."""
+        Once; only a head start: a server that does not answer it loads them when asked."""
+        if self._warmed:
+            return
+        self._warmed = True
         with contextlib.suppress(OSError):  # urllib's errors are OSErrors
             self._post(WARM_PATH)
 
@@ -167,22 +156,8 @@ class LocalEmulator:
             answer.read()
 
 
-def _spawn(warm: bool = False) -> subprocess.Popen[bytes]:
-    env = {key: value for key, value in os.environ.items() if key not in _ENV}
-    env.update({key: value for key, value in _ENV.items() if value is not None})
-    return subprocess.Popen(
-        # -P: the installed modules, never the current folder's
-        [sys.executable, "-P", "-m", "ddbwizard.local.server", *([WARM_FLAG] if warm else [])],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,  # never onto the wizard's screen
-        env=env,
-        start_new_session=True,  # the terminal's Ctrl-C is the wizard's, not the server's
-    )
-
-
-def _ready(process: subprocess.Popen[bytes]) -> str:
-    """The server's URL, from its first line; its error (or its silence) raised as such."""
+def _ready(process: subprocess.Popen[bytes]) -> None:
+    """The server's first line says it answers; its error (or its silence) raised as such."""
     assert process.stdout is not None
     line = _first_line(process.stdout)
     try:
@@ -190,7 +165,7 @@ def _ready(process: subprocess.Popen[bytes]) -> str:
     except ValueError:
         said = {}
     if "url" in said:
-        return str(said["url"])
+        return
     why = said.get("error") or (
         f"it ended with exit code {process.poll()}"
         if process.poll() is not None

@@ -1,8 +1,10 @@
 """The emulator's own process: moto's server on 127.0.0.1 with the fixes and the demo seed.
 
-`python -m ddbwizard.local.server` prints one JSON line when it answers (`{"url": ...}`, or
-`{"error": ...}` if it could not start), then serves until its stdin closes: the parent
-(local.emulator.LocalEmulator) closes it to stop it, and a parent that dies closes it too.
+`python -m ddbwizard.local.server [--fd N] [--warm]` serves on the listening socket N its
+parent bound (local.process; without it, a free port), prints one JSON line when it answers
+(`{"url": ...}`, or `{"error": ...}` if it could not start), then serves until its stdin
+closes: the parent (local.emulator.LocalEmulator) closes it to stop it, and a parent that
+dies closes it too.
 Out of the front end's process, moto's ~30 service models (which its CloudFormation loads)
 cost the wizard neither memory nor its interpreter's time, and they load on the second core.
 
@@ -37,14 +39,27 @@ from ddbwizard.local.demo import (
     demo_stream_arn,
 )
 from ddbwizard.local.fixes import FIXES_OF, Fix
+from ddbwizard.local.process import FD_FLAG, HOST, SEED_FLAG, WARM_FLAG
 
 SEED_PATH = "/_ddbwizard/seed"
 WARM_PATH = "/_ddbwizard/warm"
-WARM_FLAG = "--warm"  # warm as soon as the server answers (a run that deploys at once)
-WARMED = (
-    "sts",
-    "cloudformation",
-)  # what a run asks first, then a deploy (its models import every other one)
+WARMED = ("cloudformation",)  # a deploy's first asks (its models import every other one)
+# The first calls of every run, each as a signed request names its service (moto reads it).
+FIRST_CALLS = (
+    (
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        "sts",
+        "Action=GetCallerIdentity&Version=2011-06-15",
+    ),
+    (
+        {
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "DynamoDB_20120810.ListTables",
+        },
+        "dynamodb",
+        "{}",
+    ),
+)
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 
@@ -144,7 +159,8 @@ class Server:
     request, so moto's CloudFormation and Lambda models load only once used (or warmed).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fd: int | None = None) -> None:
+        """`fd`: a listening socket to serve on (local.process binds it); None: a free port."""
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -158,7 +174,7 @@ class Server:
         self._create_backend_app = create_backend_app
         self._moto = DomainDispatcherApplication(self._create_app)
         self._server = make_server(
-            "127.0.0.1", 0, self._app, threaded=True, request_handler=MotoRequestHandler
+            HOST, 0, self._app, threaded=True, request_handler=MotoRequestHandler, fd=fd
         )
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
@@ -182,9 +198,19 @@ class Server:
         with self._seed_lock:
             seed()
 
-    def seed_and_warm(self) -> None:
+    def prepare(self, warm: bool) -> None:
+        """What the parent asks first, done before it asks: the demo account, then the first
+        calls (FIRST_CALLS) answered to ourselves, then (`warm`) a deploy's services."""
         self.seed()
-        self.warm(WARMED)
+        from werkzeug.test import Client
+
+        client = Client(self._moto)
+        for headers, service, body in FIRST_CALLS:
+            scope = f"testing/20260101/{LOCAL_REGION}/{service}/aws4_request"
+            auth = f"AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host, Signature=0"
+            client.post("/", headers={**headers, "Authorization": auth}, data=body).close()
+        if warm:
+            self.warm(WARMED)
 
     def warm(self, services: Iterable[str]) -> None:
         """Load these services' models, urls and fixes now, outside moto's dispatcher lock
@@ -214,14 +240,14 @@ def main(argv: list[str]) -> int:
     warnings.simplefilter("ignore")  # moto's "Tried to parse ..." notes: stderr is not read
     try:
         share_region_lists()
-        server = Server()
+        server = Server(int(argv[argv.index(FD_FLAG) + 1]) if FD_FLAG in argv else None)
         configure_moto(server.url)
     except Exception as exc:  # the parent words it; this process has no terminal of its own
         print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
         return 1
     print(json.dumps({"url": server.url}), flush=True)
-    if WARM_FLAG in argv:  # the demo account first: the parent's seed then finds it made
-        threading.Thread(target=server.seed_and_warm, daemon=True).start()
+    if SEED_FLAG in argv:  # the parent's seed then finds it made (or waits for it)
+        threading.Thread(target=server.prepare, args=(WARM_FLAG in argv,), daemon=True).start()
     sys.stdin.buffer.read()  # EOF: the parent stopped us, or ended
     os._exit(0)  # nothing to save: moto's state ends with the emulator, as --local says
 

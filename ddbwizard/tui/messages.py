@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         DeployedTrigger,
         Deployment,
         LogLine,
+        LogView,
         MappingInfo,
         Outcome,
         Review,
@@ -104,7 +105,11 @@ class Deployed(Message):
 
 @dataclass
 class LogLines(Message):
-    lines: list[LogLine]
+    """Some of one read's events, each with its view (made on the follower's thread);
+    `dropped`: how many older events of that read the view's window would not keep."""
+
+    lines: list[tuple[LogLine, LogView]]
+    dropped: int = 0
 
 
 @dataclass

@@ -17,6 +17,7 @@ from ddbwizard.core.errors import UsageError
 from ddbwizard.core.failed import lambda_record
 from ddbwizard.core.model.filters import matches
 from ddbwizard.core.template.handlers import handler_source
+from ddbwizard.local import process
 from ddbwizard.local.child import ChildRuntime, FunctionProcess, Invocation
 from ddbwizard.local.demo import DEMO_STREAM_LABEL, demo_item, demo_stream_arn
 from ddbwizard.local.emulator import LocalEmulator, require_moto
@@ -216,6 +217,36 @@ def test_require_moto_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(UsageError) as caught:
         require_moto()
     assert str(caught.value) == "--local needs the emulator: pip install 'ddbwizard[local]'"
+
+
+def test_a_server_that_cannot_start_is_said_and_the_environment_restored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_socket(**_: Any) -> None:
+        raise OSError(97, "Address family not supported by protocol")
+
+    monkeypatch.setattr(process, "spawn", no_socket)
+    monkeypatch.setattr(process, "_early", [])  # none started ahead
+    monkeypatch.setenv("AWS_PROFILE", "mine")
+    with pytest.raises(UsageError) as caught:
+        LocalEmulator().start()
+    assert "The embedded emulator (moto) did not start: [Errno 97]" in str(caught.value)
+    assert os.environ["AWS_PROFILE"] == "mine"
+
+
+def test_a_call_made_while_the_server_boots_is_answered_once_it_is_up() -> None:
+    """The URL is known at launch (this process binds the socket), so clients are made and
+    a first call sent while the server boots; it waits in the socket's backlog."""
+    process.start_early()
+    emulator = LocalEmulator().launch()
+    try:
+        aws = emulator.aws()
+        assert aws.identity().account == "123456789012"  # sent before the server said ready
+        emulator.wait_ready()
+        emulator.seed()  # the early server seeds itself too: this finds it made (or waits)
+        assert aws.list_table_names() == ["orders", "sessions", "customers"]
+    finally:
+        emulator.stop()
 
 
 # -- pure parts of the poller --------------------------------------------------------------

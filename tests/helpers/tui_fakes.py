@@ -71,6 +71,9 @@ class FakeAws:
         self._wait()
         return Identity(ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/dev", REGION)
 
+    def prepare_table_list(self) -> None:
+        """Nothing to read ahead: no botocore model behind a fake."""
+
     def iter_table_name_pages(self) -> Iterator[list[str]]:
         self._wait()
         yield list(self.tables)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RichLog, Static, TabbedContent
 
@@ -14,7 +15,7 @@ from ddbwizard.core import DdbWizardError, LogLine, MappingInfo
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.deploy import DeployScreen
 from ddbwizard.tui.screens.done import KEPT_EVENTS, DoneScreen
-from ddbwizard.tui.screens.modals import ErrorModal
+from ddbwizard.tui.screens.modals import ErrorModal, HelpScreen
 from tests.helpers.drive import drive_to, echoed, log_text, until
 from tests.helpers.tui_fakes import T0, FakeDeploy, fake_app
 
@@ -80,7 +81,7 @@ async def test_space_pauses_the_view_and_follows_again_with_what_arrived(tmp_pat
         screen = await _done(pilot)
         log = screen.query_one("#logs", RichLog)
         await pilot.press("space")
-        screen.post_message(messages.LogLines([_line(1, "REMOVE")]))
+        screen.post_lines([_line(1, "REMOVE")])
         await pilot.pause()
         assert echoed(log_text(log)) == ["INSERT", "MODIFY"]
         assert "paused, 1 new (space follows)" in _shown(screen.query_one("#logs-title", Static))
@@ -93,11 +94,37 @@ async def test_the_view_keeps_a_window_of_the_newest_events(tmp_path: Path) -> N
     app = fake_app(answers_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _done(pilot)
-        screen.post_message(messages.LogLines([_line(n) for n in range(KEPT_EVENTS + 500)]))
+        screen.post_lines([_line(n) for n in range(KEPT_EVENTS + 500)])
         await pilot.pause()
         assert len(screen.kept) == KEPT_EVENTS
         assert screen.kept[-1][0].event_id == f"x{KEPT_EVENTS + 499}"
         assert f"{KEPT_EVENTS + 502} events" in _shown(screen.query_one("#logs-title", Static))
+
+
+async def test_a_burst_renders_between_key_presses_and_ends_on_the_newest_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown_at_help: list[int] = []  # rendered lines when the help screen showed
+    app = fake_app(answers_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _done(pilot)
+        log = screen.query_one("#logs", RichLog)
+        monkeypatch.setattr(
+            HelpScreen,
+            "on_screen_resume",
+            lambda _s, _e: shown_at_help.append(len(log.lines)),
+            raising=False,
+        )
+        screen.post_lines([_line(n) for n in range(3 * KEPT_EVENTS)])  # one read: a burst
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert shown_at_help
+        assert shown_at_help[0] < KEPT_EVENTS  # the key did not wait for the whole burst
+        await pilot.press("escape")
+        await until(pilot, lambda: len(log.lines) == KEPT_EVENTS, timeout=30)
+        assert f'"p#{3 * KEPT_EVENTS - 1}"' in log.lines[-1].text  # the newest, at the bottom
+        assert f'"p#{2 * KEPT_EVENTS}"' in log.lines[0].text  # the window: nothing older
+        assert f"{3 * KEPT_EVENTS + 2} events" in _shown(screen.query_one("#logs-title", Static))
 
 
 async def test_the_triggers_state_refreshes_while_you_watch(tmp_path: Path) -> None:

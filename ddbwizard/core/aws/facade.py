@@ -217,6 +217,13 @@ class Aws:
         return Identity(account=who["Account"], arn=who["Arn"], region=self.region)
 
     # -- tables -----------------------------------------------------------------
+    def prepare_table_list(self) -> None:
+        """Create the DynamoDB client and read ListTables' paginator model now (botocore
+        reads hundreds of folders to find it), so the table list's first page costs only its
+        round trip. A thread doing that many small reads beside a busy UI thread waits for the
+        GIL after each one: the first page took 0.2 to 0.6 s instead of 0.1."""
+        self.client("dynamodb").get_paginator("list_tables")
+
     def iter_table_name_pages(self) -> Iterator[list[str]]:
         """Table names page by page (100 a page), so a UI can show the first page at once."""
         pages = self.client("dynamodb").get_paginator("list_tables").paginate()

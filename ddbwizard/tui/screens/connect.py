@@ -85,6 +85,7 @@ class ConnectScreen(StepScreen):
         else:
             endpoint = None if local else self.wizard.options.endpoint_url
             connection = fn(profile, region, endpoint, local, slow=self.wizard.notify_from_worker)
+        connection.aws.prepare_table_list()  # here, not beside the table step's first paint
         self.post_message(messages.Connected(connection))
 
     def on_connected(self, message: messages.Connected) -> None:

@@ -10,6 +10,7 @@ character is lost.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, RichLog, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -36,8 +38,22 @@ if TYPE_CHECKING:
 
 MAPPING_EVERY = 4  # re-read the trigger's state every this many log polls
 KEPT_EVENTS = 2_000  # the log view's window: the newest events, the older ones dropped
+# Rendered lines the view holds: every kept event on one line, or the newest few hundred in
+# pretty JSON (p). Each rendered line costs ~2 KB: 16,000 of them were ~28 MiB of a tail.
+SHOWN_LINES = KEPT_EVENTS * 2
+RENDER_BUDGET = 0.008  # seconds of rendering in one turn of the event loop ...
+RENDER_PAUSE = 0.02  # ... and the pause before the next one, while events wait: keys first
 HEALTH_EVERY = 60.0  # seconds between two checks of the trigger's health
 TABS = {"1": "logs-tab", "2": "outputs-tab", "3": "events-tab", "4": "health-tab"}
+
+
+def log_message(lines: list[LogLine]) -> messages.LogLines:
+    """A read's events for the screen, made on the follower's thread: only the newest
+    KEPT_EVENTS (the view would drop the others), each one's view parsed here."""
+    newest = lines[-KEPT_EVENTS:]
+    return messages.LogLines(
+        [(line, log_view(line.message)) for line in newest], len(lines) - len(newest)
+    )
 
 
 class DoneScreen(StepScreen):
@@ -67,6 +83,9 @@ class DoneScreen(StepScreen):
         self.pretty = False
         self.paused = False
         self.unseen = 0  # events that arrived while paused
+        # kept events still to render (render_waiting), the newest KEPT_EVENTS at most
+        self.unrendered: deque[tuple[LogLine, LogView]] = deque(maxlen=KEPT_EVENTS)
+        self.render_timer: Timer | None = None
         self.needle = ""  # the filter, lower case ("" shows every event)
         self.mapping: MappingInfo | None = None
         self.checked = ""  # when the trigger's state was last read
@@ -87,7 +106,7 @@ class DoneScreen(StepScreen):
             with TabbedContent(id="done-tabs", initial="logs-tab"):
                 with TabPane("1 Log events", id="logs-tab"):
                     yield Static("", id="logs-title")
-                    yield RichLog(id="logs", wrap=False, markup=False, max_lines=KEPT_EVENTS * 8)
+                    yield RichLog(id="logs", wrap=False, markup=False, max_lines=SHOWN_LINES)
                     yield Input(placeholder="filter the events (Enter keeps it, Escape clears)",
                                 id="log-filter")  # fmt: skip
                 with TabPane("2 Outputs", id="outputs-tab"):
@@ -100,6 +119,10 @@ class DoneScreen(StepScreen):
                     yield Static("Checking the trigger's health (reads only)…", id="health")
 
     def on_mount(self) -> None:
+        # A tail runs for hours: what exists now (the imports, botocore's models, the steps
+        # before) leaves the collector's full passes, which took ~0.2 s each in a busy tail.
+        gc.collect()
+        gc.freeze()
         outcome = self.wizard.state.outcome
         assert outcome is not None
         table = self.query_one("#outputs", DataTable)
@@ -314,14 +337,28 @@ class DoneScreen(StepScreen):
         return text
 
     def redraw(self) -> None:
+        self.query_one("#logs", RichLog).clear()
+        self.unrendered = deque((line, view) for line, view in self.kept if self.matches(view))
+        self.render_waiting()
+        self.show_logs_title()
+
+    def render_waiting(self) -> None:
+        """Render the events waiting for the view for RENDER_BUDGET, then again after
+        RENDER_PAUSE while any wait: a burst of thousands renders between key presses and
+        paints (a rendered line costs ~0.25 ms), not in one stall."""
         log = self.query_one("#logs", RichLog)
-        log.clear()
-        for line, view in self.kept:
-            if self.matches(view):
-                log.write(self.rendered(line, view), scroll_end=False)
+        deadline = time.perf_counter() + RENDER_BUDGET
+        while self.unrendered and time.perf_counter() < deadline:
+            line, view = self.unrendered.popleft()
+            log.write(self.rendered(line, view), scroll_end=False)
         if not self.paused:
             log.scroll_end(animate=False)
-        self.show_logs_title()
+        if self.unrendered and self.render_timer is None:
+            self.render_timer = self.set_timer(RENDER_PAUSE, self._render_later)
+
+    def _render_later(self) -> None:
+        self.render_timer = None
+        self.render_waiting()
 
     @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
     def tail(self, group: str, mapping_id: str | None) -> None:
@@ -342,7 +379,7 @@ class DoneScreen(StepScreen):
                 self.post_message(messages.MappingRead(aws.mapping(mapping_id)))
 
         sink = Follow(
-            lines=lambda lines: self.post_message(messages.LogLines(lines)),
+            lines=self.post_lines,
             notice=lambda text: self.post_message(messages.LogNotice(text)),
             each_round=each_round,
         )
@@ -359,18 +396,22 @@ class DoneScreen(StepScreen):
         self.notice = message.text
         self.show_logs_title()
 
+    def post_lines(self, lines: list[LogLine]) -> None:
+        self.post_message(log_message(lines))
+
     def on_log_lines(self, message: messages.LogLines) -> None:
-        log = self.query_one("#logs", RichLog)
-        for line in message.lines[-KEPT_EVENTS:]:  # the older ones would only be dropped
-            view = log_view(line.message)
+        for line, view in message.lines:
             self.kept.append((line, view))
             if self.paused:
                 self.unseen += 1
             elif self.matches(view):
-                log.write(self.rendered(line, view))
-        self.received += len(message.lines)
+                self.unrendered.append((line, view))
+        if len(self.unrendered) >= KEPT_EVENTS:  # every line shown is older than the window
+            self.query_one("#logs", RichLog).clear()
+        self.received += len(message.lines) + message.dropped
         self.notice = ""
         self.show_logs_title()
+        self.render_waiting()
 
     def action_pretty(self) -> None:
         self.pretty = not self.pretty

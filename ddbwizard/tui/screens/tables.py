@@ -113,7 +113,6 @@ class TableScreen(StepScreen):
             count += len(page)
             self.post_message(messages.TableNames(page))
         self.post_message(messages.TablesLoaded(count))
-        self.wizard.connection.warm()  # while the user chooses
         self.find_triggers()
 
     @work(thread=True, group="describe", exit_on_error=False)
@@ -127,6 +126,9 @@ class TableScreen(StepScreen):
                 batch = []
         if batch:
             self.post_message(messages.TablesDescribed(batch))
+        # While the user chooses; not before the rows on screen are described: the emulator's
+        # warm-up holds its interpreter for ~1 s, and these DescribeTable calls would wait.
+        self.wizard.connection.warm()
 
     def describe_shown(self) -> None:
         """Describe the rows on screen, and a screenful either side, that are not yet asked
