@@ -144,6 +144,7 @@ class DoneScreen(StepScreen):
         self.set_interval(HEALTH_EVERY, self.action_check_health)
 
     def on_unmount(self) -> None:
+        gc.unfreeze()  # what was frozen at on_mount may be freed again (a later deploy)
         poller = self.wizard.state.poller
         if poller is not None:
             poller.stop(timeout=1.0)  # it keeps where it stopped: coming back replays nothing
