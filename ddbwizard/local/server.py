@@ -1,10 +1,11 @@
 """The emulator's own process: moto's server on 127.0.0.1 with the fixes and the demo seed.
 
-`python -m ddbwizard.local.server [--fd N] [--warm]` serves on the listening socket N its
-parent bound (local.process; without it, a free port), prints one JSON line when it answers
-(`{"url": ...}`, or `{"error": ...}` if it could not start), then serves until its stdin
-closes: the parent (local.emulator.LocalEmulator) closes it to stop it, and a parent that
-dies closes it too.
+`python -m ddbwizard.local.server [--fd N] [--seed [--warm]]` serves on the listening socket
+N its parent bound (local.process; without it, a free port), prints one JSON line when it
+answers (`{"url": ...}`, or `{"error": ...}` if it could not start), then serves until its
+stdin closes: the parent (local.emulator.LocalEmulator) closes it to stop it, and a parent
+that dies closes it too. `--seed`: seed the demo account and answer the first calls at once
+(Server.prepare); `--warm`: then load a deploy's services too.
 Out of the front end's process, moto's ~30 service models (which its CloudFormation loads)
 cost the wizard neither memory nor its interpreter's time, and they load on the second core.
 

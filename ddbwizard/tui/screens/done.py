@@ -339,7 +339,8 @@ class DoneScreen(StepScreen):
 
     def redraw(self) -> None:
         self.query_one("#logs", RichLog).clear()
-        self.unrendered = deque((line, view) for line, view in self.kept if self.matches(view))
+        shown = ((line, view) for line, view in self.kept if self.matches(view))
+        self.unrendered = deque(shown, maxlen=KEPT_EVENTS)
         self.render_waiting()
         self.show_logs_title()
 
