@@ -69,32 +69,26 @@ def _table_screen(app: Any) -> Any:
     return screen if isinstance(screen, TableScreen) else None
 
 
-def _data_table(app: Any) -> Any:
-    from textual.widgets import DataTable
+def _table_list(app: Any) -> Any:
+    from ddbwizard.tui.widgets.table_list import TableList
 
     screen = _table_screen(app)
-    return None if screen is None else screen.query_one(DataTable)
+    return None if screen is None else screen.query_one(TableList)
 
 
 def visible_rows(app: Any) -> int:
-    """Rows the DataTable can show at once (its height less the header)."""
-    table = _data_table(app)
-    if table is None:
-        return 0
-    return max(1, table.scrollable_content_region.height - (1 if table.show_header else 0))
+    """Rows the table list can show at once (its height less the header)."""
+    table = _table_list(app)
+    return 0 if table is None else int(table.page_rows)
 
 
 def _visible_names(app: Any) -> list[str]:
-    table = _data_table(app)
-    if table is None:
-        return []
-    first = int(table.scroll_y)
-    keys = list(table.rows)[first : first + visible_rows(app)]
-    return [k.value for k in keys]
+    table = _table_list(app)
+    return [] if table is None else list(table.shown_keys())
 
 
 def screenful_shown(app: Any, want: int) -> bool:
-    table = _data_table(app)
+    table = _table_list(app)
     return table is not None and table.row_count >= want
 
 
@@ -276,14 +270,14 @@ async def _keys_once(delay: float) -> dict[str, float]:
         await pilot.press("enter")
         await wait_until(lambda: screenful_shown(app, 10))
         await pilot.press("down")  # from the filter into the list
-        await wait_until(lambda: _data_table(app) is not None and _data_table(app).has_focus)
+        await wait_until(lambda: _table_list(app) is not None and _table_list(app).has_focus)
         await pilot.pause()
         for key, name, cond in (
-            ("down", "move in the list", lambda row: _data_table(app).cursor_row == row + 1),
+            ("down", "move in the list", lambda row: _table_list(app).cursor_row == row + 1),
             ("question_mark", "open help", lambda row: isinstance(app.screen, HelpScreen)),
             ("escape", "close help", lambda row: _table_screen(app) is not None),
         ):
-            row = _data_table(app).cursor_row if _table_screen(app) is not None else -1
+            row = _table_list(app).cursor_row if _table_screen(app) is not None else -1
             if delay and not any(w.is_running for w in app.workers):
                 raise RuntimeError("no call in flight: the slow-facade run measures nothing")
             painted = paints.expect(lambda cond=cond, row=row: cond(row))

@@ -18,6 +18,7 @@ from ddbwizard.tui.screens.modals import ConfirmModal
 from ddbwizard.tui.screens.review import ReviewScreen
 from ddbwizard.tui.screens.stream import StreamScreen
 from ddbwizard.tui.screens.tables import TableScreen
+from ddbwizard.tui.widgets.table_list import TableList
 
 ORDER = ("connect", "table", "stream", "mapping", "function", "review", "deploy", "done")
 
@@ -111,3 +112,14 @@ def echoed(text: str) -> list[str]:
 def log_text(log: RichLog) -> str:
     """What the log widget shows, with wrapped lines joined back."""
     return " ".join(strip.text.strip() for strip in log.lines)
+
+
+def drawn_row(rows: TableList, key: str) -> list[str]:
+    """The cells of `key`'s row as the table list draws them (the row must be on screen):
+    the line's text cut at each column."""
+    line = rows.render_line(rows.index_of(key) - rows.first_shown + 1).text
+    cells, start = [], 0
+    for _, width in rows.columns:
+        cells.append(line[start + 1 : start + 1 + width].rstrip())
+        start += width + 2
+    return cells

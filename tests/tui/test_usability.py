@@ -11,7 +11,7 @@ import pytest
 from textual.color import Color
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Collapsible, DataTable, Input, Select, Static, TextArea
+from textual.widgets import Button, Collapsible, Input, Select, Static, TextArea
 
 from ddbwizard.tui.screens.connect import ConnectScreen
 from ddbwizard.tui.screens.deploy import DeployScreen
@@ -22,6 +22,7 @@ from ddbwizard.tui.screens.modals import ConfirmModal, HelpScreen
 from ddbwizard.tui.screens.review import ReviewScreen
 from ddbwizard.tui.screens.stream import StreamScreen
 from ddbwizard.tui.widgets.question import QuestionField
+from ddbwizard.tui.widgets.table_list import TableList
 from tests.helpers.drive import drive_to, until
 from tests.helpers.tui_fakes import FakeDeploy, fake_app
 
@@ -112,7 +113,7 @@ async def test_the_table_list_has_focus_and_the_filter_says_how_many_match(
     async with app.run_test(size=(80, 24)) as pilot:
         await drive_to(pilot, "table")
         screen = app.screen
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, TableList)
         status = screen.query_one("#tables-status", Static)
         await until(pilot, lambda: "3 tables" in str(status.render()))
         await pilot.press("slash", *"orq")  # q in the filter box is text

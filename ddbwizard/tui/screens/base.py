@@ -10,10 +10,11 @@ from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ddbwizard.core import StepId
+from ddbwizard.tui.widgets.footer import Footer
 from ddbwizard.tui.widgets.steps_bar import StepsBar
 
 if TYPE_CHECKING:

@@ -10,12 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from ddbwizard.core import DdbWizardError, TableInfo, inert, no_tables_error, start_from
 from ddbwizard.tui import messages
 from ddbwizard.tui.screens.base import StepScreen
+from ddbwizard.tui.widgets.table_list import Cell, TableList
 from ddbwizard.tui.widgets.text import outside
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ddbwizard.tui.screens.trigger import TriggerChoice
 
 COLUMNS = ("Table", "Stream", "View type", "Items", "Status", "Trigger")
-# Fixed widths (the table name's grows with the names): cells update without re-measuring.
+# Fixed widths (the table name's grows with the names, up to what the screen leaves it).
 WIDTHS = {"Stream": 6, "View type": 18, "Items": 8, "Status": 10, "Trigger": 8}
 VERDICT_STYLE = {"OK": "green", "checking": "dim"}  # any other verdict is a problem: red
 BATCH = 25  # DescribeTable answers per message
@@ -39,9 +39,14 @@ def name_width(screen_width: int) -> int:
     return max(MIN_NAME, screen_width - NOT_NAME)
 
 
+def _name_cells(name: str) -> int:
+    """How wide a name is drawn (an AWS table name is printable ASCII: its length)."""
+    return len(name) if name.isascii() and name.isprintable() else outside(name).cell_len
+
+
 def _row(
     name: str, info: TableInfo | None, width: int, verdict: str | None = None
-) -> tuple[str | Text, ...]:
+) -> tuple[Cell, ...]:
     """The cells of one table; what AWS said (name, view type, status) is drawn inert, the
     name cut to `width` cells; `verdict`: its ddbwizard trigger's health, if it has one."""
     shown = outside(name)
@@ -76,7 +81,9 @@ class TableScreen(StepScreen):
         self.infos: dict[str, TableInfo] = {}
         self.asked: set[str] = set()  # names whose DescribeTable is asked for (describe_shown)
         self.loaded: int | None = None  # how many tables the last listing found, once done
-        self.name_width = MIN_NAME
+        self.name_width = MIN_NAME  # what the screen leaves the name column
+        self.longest = 0  # the widest name listed, in cells (counted up to name_width)
+        self.had_rows = True  # whether the footer was last drawn with a row shown
         self.triggers: dict[str, list[DeployedTrigger]] = {}  # ddbwizard's stacks, by table
         self.verdicts: dict[str, str] = {}  # their health, by table
 
@@ -86,19 +93,30 @@ class TableScreen(StepScreen):
                 "Choose the table whose changes the function should see", classes="step-title"
             )
             yield Input(placeholder="/ filters the tables", id="filter", select_on_focus=False)
-            yield DataTable(id="tables", cursor_type="row", zebra_stripes=True)
+            yield TableList(self._columns(), self._cells, id="tables")
             yield Static("", id="tables-status", classes="status-line")
 
     def on_mount(self) -> None:
         self.name_width = name_width(self.app.size.width)
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column, width=WIDTHS.get(column))
-        self.watch(table, "scroll_y", lambda _: self.describe_shown(), init=False)
+        self.watch(self._list, "scroll_y", lambda _: self.describe_shown(), init=False)
         self.action_refresh()
+
+    @property
+    def _list(self) -> TableList:
+        return self.query_one(TableList)
+
+    def _columns(self) -> list[tuple[str, int]]:
+        """As wide as the widest name listed, cut to what the screen leaves it."""
+        name = max(len(COLUMNS[0]), min(self.longest, self.name_width))
+        return [(column, WIDTHS.get(column, name)) for column in COLUMNS]
+
+    def _cells(self, name: str) -> tuple[Cell, ...]:
+        """A row's cells, from what is known of its table now (drawn while on screen)."""
+        return _row(name, self.infos.get(name), self.name_width, self.verdicts.get(name))
 
     def action_refresh(self) -> None:
         self.names, self.infos, self.asked, self.loaded = [], {}, set(), None
+        self.longest = 0
         self._status(Text(f"Listing tables in {inert(self.wizard.connection.identity.region)}…"))
         self._render_rows()
         self.load()
@@ -133,14 +151,7 @@ class TableScreen(StepScreen):
     def describe_shown(self) -> None:
         """Describe the rows on screen, and a screenful either side, that are not yet asked
         for: memory and DescribeTable calls follow what is shown, not the table count."""
-        table = self.query_one(DataTable)
-        height = max(1, table.scrollable_content_region.height)
-        top = int(table.scroll_y)
-        wanted = []
-        for index in range(max(0, top - height), min(table.row_count, top + 2 * height)):
-            name = table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
-            if name is not None and name not in self.asked:
-                wanted.append(name)
+        wanted = [name for name in self._list.shown_keys(margin=1) if name not in self.asked]
         if wanted:
             self.asked.update(wanted)
             self.describe(wanted)
@@ -186,9 +197,7 @@ class TableScreen(StepScreen):
 
     def _set_verdict(self, table: str, verdict: str) -> None:
         self.verdicts[table] = verdict
-        rows = self.query_one(DataTable)
-        if table in rows.rows:
-            rows.update_cell(table, "Trigger", Text(verdict, VERDICT_STYLE.get(verdict, "red")))
+        self._list.refresh_keys([table])
 
     def on_table_names(self, message: messages.TableNames) -> None:
         self.names.extend(message.names)
@@ -197,13 +206,9 @@ class TableScreen(StepScreen):
         self.call_after_refresh(self.describe_shown)  # once the screenful is painted
 
     def on_tables_described(self, message: messages.TablesDescribed) -> None:
-        table = self.query_one(DataTable)
         for info in message.infos:
             self.infos[info.name] = info
-            if info.name in table.rows:
-                cells = _row(info.name, info, self.name_width, self.verdicts.get(info.name))[1:]
-                for column, value in zip(COLUMNS[1:], cells, strict=True):
-                    table.update_cell(info.name, column, value)
+        self._list.refresh_keys([info.name for info in message.infos])
 
     def on_tables_loaded(self, message: messages.TablesLoaded) -> None:
         self.loaded = message.count
@@ -221,7 +226,7 @@ class TableScreen(StepScreen):
         identity = self.wizard.connection.identity
         region, account = inert(identity.region), inert(identity.account)
         text = self._filter_text()
-        shown = self.query_one(DataTable).row_count
+        shown = self._list.row_count
         if self.loaded == 0:
             empty = no_tables_error(identity.region, identity.account)
             self._status(
@@ -250,44 +255,52 @@ class TableScreen(StepScreen):
         self.query_one("#tables-status", Static).update(text)
 
     def _render_rows(self) -> None:
-        self.query_one(DataTable).clear()
-        self._add_rows(self.names)
+        shown = self._matching(self.names)
+        self._list.set_keys(shown)
+        self._names_shown(shown)
 
     def _filter_text(self) -> str:
         return self.query_one("#filter", Input).value.strip()
 
-    def _add_rows(self, names: list[str]) -> None:
+    def _matching(self, names: list[str]) -> list[str]:
         text = self._filter_text().lower()
-        table = self.query_one(DataTable)
-        for name in names:
-            if text in name.lower():
-                table.add_row(
-                    *_row(name, self.infos.get(name), self.name_width, self.verdicts.get(name)),
-                    key=name,
-                )
-        self.refresh_bindings()  # ctrl+n: disabled while no row is shown
+        return [name for name in names if text in name.lower()] if text else names
+
+    def _add_rows(self, names: list[str]) -> None:
+        shown = self._matching(names)
+        self._list.extend(shown)
+        self._names_shown(shown)
+
+    def _names_shown(self, names: list[str]) -> None:
+        """The name column as wide as the widest name listed; ctrl+n's state in the footer."""
+        if self.longest < self.name_width:
+            longest = max(map(_name_cells, names), default=0)
+            if longest > self.longest:
+                self.longest = longest
+                self._list.set_columns(self._columns())
+        if bool(self._list.row_count) != self.had_rows:  # ctrl+n: disabled while none shows
+            self.had_rows = not self.had_rows
+            self.refresh_bindings()  # not once a page: each redraws the footer
 
     def can_go_on(self) -> bool | None:
-        return True if self.query_one(DataTable).row_count else None
+        return True if self._list.row_count else None
 
     def on_resize(self) -> None:
         width = name_width(self.app.size.width)
         if width != self.name_width:
-            self.name_width = width
-            self._render_rows()
+            self.name_width, self.longest = width, 0
+            self._names_shown(self._list.keys)
+            self._list.set_columns(self._columns())
         self.call_after_refresh(self.describe_shown)
 
-    @on(DataTable.RowHighlighted)
+    @on(TableList.Highlighted)
     def _highlighted(self) -> None:
         self._show_count()
 
     def _cut_name(self) -> str | None:
         """The highlighted row's name, if it is cut short in the list."""
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if name is not None and outside(name).cell_len > self.name_width:
+        name = self._list.highlighted
+        if name is not None and _name_cells(name) > self.name_width:
             return name
         return None
 
@@ -299,38 +312,34 @@ class TableScreen(StepScreen):
 
     @on(Input.Submitted, "#filter")
     def _submitted(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count == 1:
+        rows = self._list
+        if rows.row_count == 1:
             self.action_next()
-        elif table.row_count:
-            table.focus()
+        elif rows.row_count:
+            rows.focus()
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
     def key_down(self) -> None:
         if self.query_one("#filter", Input).has_focus:
-            self.query_one(DataTable).focus()
+            self._list.focus()
 
     def action_back(self) -> None:
         """Escape in the filter box returns to the list; in the list, back one step."""
         if self.query_one("#filter", Input).has_focus:
-            self.query_one(DataTable).focus()
+            self._list.focus()
             return
         super().action_back()
 
-    @on(DataTable.RowSelected)
-    def _chosen(self, event: DataTable.RowSelected) -> None:
-        name = event.row_key.value
-        if name is not None:
-            self.choose(name)
+    @on(TableList.Selected)
+    def _chosen(self, event: TableList.Selected) -> None:
+        self.choose(event.key)
 
     def action_next(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key is not None:
-                self.choose(key)
+        name = self._list.highlighted
+        if name is not None:
+            self.choose(name)
 
     def choose(self, name: str) -> None:
         info = self.infos.get(name)
