@@ -17,6 +17,7 @@ from ddbwizard.core import Reporter, StackEvent, inert
 
 if TYPE_CHECKING:
     from ddbwizard.core import Connection, LogLine
+    from ddbwizard.local.poller import LocalPoller
 
 _COLOURS = {"step": "1", "warn": "33", "fail": "31", "ok": "32", "dim": "2"}
 
@@ -96,6 +97,8 @@ def follow(
         poller.start()
         aws.put_item(demo_table, demo_item(demo_table))
         reporter.info(f"Wrote a demo item to {demo_table}: its echo line follows")
+        if pause is None:  # read again as soon as the poller has run the function
+            pause = _until_delivered(poller)
     reporter.step(f"Following {group} (Ctrl-C to stop)")
 
     def lines(new: list[LogLine]) -> None:
@@ -116,3 +119,14 @@ def follow(
     finally:
         if poller is not None:
             poller.stop()
+
+
+def _until_delivered(poller: LocalPoller) -> Callable[[float], bool]:
+    """A tail's pause under --local: up to `seconds`, or until the poller delivers records;
+    never the end of the tail (Ctrl-C is)."""
+
+    def pause(seconds: float) -> bool:
+        poller.wait_delivery(seconds)
+        return False
+
+    return pause

@@ -129,6 +129,7 @@ class LocalPoller:
         self._scratch: Path | None = None
         self._runtimes: dict[str, tuple[FunctionProcess, ChildRuntime]] = {}  # by function ARN
         self._stop = threading.Event()
+        self._delivery = threading.Event()  # a round delivered records (wait_delivery)
         self._thread: threading.Thread | None = None
         self.errors: list[str] = []
         self.delivered = 0
@@ -205,6 +206,16 @@ class LocalPoller:
                 except ClientError as exc:  # one broken mapping must not stop the others
                     self._note(f"mapping {mapping.get('UUID')}: {exc}")
         self.delivered += delivered
+        if delivered:
+            self._delivery.set()
+        return delivered
+
+    def wait_delivery(self, seconds: float) -> bool:
+        """Wait up to `seconds` for a round that delivers records: a log tail's pause, which
+        then reads at once (the function has run and its log events are written). True if
+        one did."""
+        delivered = self._delivery.wait(seconds)
+        self._delivery.clear()
         return delivered
 
     def _poll_mapping(self, mapping: dict[str, Any]) -> int:

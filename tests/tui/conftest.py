@@ -17,7 +17,6 @@ def local_connect() -> Iterator[Callable[..., Connection]]:
     """A connect function for make_app: the embedded emulator, reset and freshly seeded."""
     from ddbwizard.core.aws.facade import Aws, make_session
     from ddbwizard.local.emulator import LocalEmulator
-    from ddbwizard.local.server import configure_moto
 
     started: list[LocalEmulator] = []
 
@@ -29,7 +28,13 @@ def local_connect() -> Iterator[Callable[..., Connection]]:
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             answer.read()
-        configure_moto(emulator.endpoint_url)
+        configure = urllib.request.Request(  # moto's config, which the reset may have reset
+            f"{emulator.endpoint_url}/moto-api/config",
+            data=json.dumps({"lambda": {"use_docker": False}}).encode(),
+            method="POST",
+        )
+        with urllib.request.urlopen(configure, timeout=10) as answer:
+            answer.read()
         emulator.seed()
         aws = Aws(make_session(None, emulator.region), emulator.endpoint_url)
         return Connection(aws, aws.identity(), emulator)

@@ -370,10 +370,15 @@ class DoneScreen(StepScreen):
         aws = app.connection.aws
         worker = get_current_worker()
 
+        poller = app.state.poller  # --local: read again as soon as it has run the function
+
         def pause(seconds: float) -> bool:
             deadline = time.monotonic() + seconds
             while not worker.is_cancelled and time.monotonic() < deadline:
-                time.sleep(0.1)
+                if poller is None:
+                    time.sleep(0.1)
+                elif poller.wait_delivery(0.1):
+                    break
             return worker.is_cancelled
 
         def each_round(rounds: int) -> None:
