@@ -8,7 +8,7 @@ what it says, except the instance type offerings of regions the emulator does no
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -20,22 +20,24 @@ from ddbwizard.local.emulator import LocalEmulator
 from ddbwizard.local.poller import LocalPoller
 from tests.aws.test_local import make_echo
 
-VALID_API = {
+GET_ORDERS: dict[str, Any] = {"get": {"responses": {"200": {"description": "ok"}}}}
+VALID_API: dict[str, Any] = {
     "openapi": "3.0.0",
     "info": {"title": "orders", "description": "demo", "version": "1"},
-    "paths": {"/orders": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    "paths": {"/orders": GET_ORDERS},
 }
 # An OpenAPI 3 document the validator refuses: a path without its leading slash.
-INVALID_API = {**VALID_API, "paths": {"orders": VALID_API["paths"]["/orders"]}}
+INVALID_API: dict[str, Any] = {**VALID_API, "paths": {"orders": GET_ORDERS}}
+Service = Literal["ec2", "apigateway"]
 
 
-def _emulated(emulator: LocalEmulator, service: str, region: str = LOCAL_REGION) -> Any:
+def _emulated(emulator: LocalEmulator, service: Service, region: str = LOCAL_REGION) -> Any:
     return emulator.session().client(
         service, endpoint_url=emulator.endpoint_url, region_name=region
     )
 
 
-def _in_process(service: str, region: str = LOCAL_REGION) -> Any:
+def _in_process(service: Service, region: str = LOCAL_REGION) -> Any:
     return boto3.client(
         service,
         region_name=region,
