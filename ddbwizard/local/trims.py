@@ -24,6 +24,7 @@ OPENAPI_ERRORS = f"{OPENAPI}.validation.exceptions"
 
 
 def trim_moto() -> None:
+    """Every trim; before moto's services are imported."""
     share_region_lists()
     offer_instance_types_in_one_region()
     defer_openapi_validator()
@@ -35,8 +36,9 @@ def share_region_lists() -> None:
     Session, which reads botocore's endpoint data again, and it loads the service's whole
     model only to read its endpoint prefix (EC2's: 0.2 s; IAM's, DynamoDB's, Lambda's ...
     as each first answers). In this process the lists come from one read of the endpoint
-    data, by the service's name where that is its endpoint prefix (as for every service
-    ddbwizard calls but DynamoDB Streams); by its model only where it is not."""
+    data, by the service's name where that is its endpoint prefix (most services); from its
+    model only where it is not (DynamoDB Streams: streams.dynamodb; CloudWatch: monitoring).
+    """
     from boto3.session import Session
 
     def get_available_regions(
